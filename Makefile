@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# hvguest top-level Makefile. Kernel objects are built by Kbuild; this file
+# is the user's interface (README.md, DESIGN.md section 7).
+#
+#   make                 build every module against KDIR, and hvhost
+#   make run [CMD='...'] boot a guest against hvhost with the suite loaded
+#   make check           every test: static, unit, guest lanes
+#   make style | sparse | w1    one static check
+#
+# Variables: KDIR (default: the installed Debian kernel's headers),
+#            LANE=emu|real, KERNEL=stock|debug, TESTS='hvcall ...'.
+
+KVER ?= $(shell tools/kver.sh 2>/dev/null)
+KDIR ?= /lib/modules/$(KVER)/build
+LANE ?= emu
+KERNEL ?= stock
+BUILD ?= $(CURDIR)/build
+export KVER KDIR LANE KERNEL BUILD
+
+KCONFIG := CONFIG_HVG=m CONFIG_HVG_HVCALL=m CONFIG_HVG_SELFTESTS=m
+KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) $(KCONFIG)
+
+.PHONY: all modules hvhost clean deps run check style sparse w1 unit
+
+all: modules hvhost
+
+modules:
+	@test -n "$(KVER)" -o "$(origin KDIR)" = command-line || \
+		{ echo "no kernel headers: run tools/deps.sh"; exit 1; }
+	$(KMAKE) modules
+
+hvhost:
+	$(MAKE) -C hvhost
+
+deps:
+	tools/deps.sh
+
+run: deps
+	$(MAKE) all
+	selftests/qemu/run.sh $(if $(CMD),--cmd "$(CMD)")
+
+check: deps
+	$(MAKE) all
+	selftests/run-tests.sh
+
+style:
+	tools/static-check.sh style
+
+sparse:
+	tools/static-check.sh sparse
+
+w1:
+	tools/static-check.sh w1
+
+unit:
+	$(MAKE) -C hvhost check
+
+clean:
+	-$(KMAKE) clean
+	$(MAKE) -C hvhost clean
+	rm -rf $(BUILD)
