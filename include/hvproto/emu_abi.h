@@ -77,6 +77,7 @@ struct hvemu_ctl_header {
 	__le64 ram_size;		/* bytes of guest RAM hvhost maps */
 	char host_version[32];		/* NUL-terminated, informational */
 };
+
 HVP_ASSERT_OFFSET(struct hvemu_ctl_header, abi_version, 8);
 HVP_ASSERT_OFFSET(struct hvemu_ctl_header, nr_slots, 16);
 HVP_ASSERT_OFFSET(struct hvemu_ctl_header, cpuid_features, 24);
@@ -86,7 +87,8 @@ HVP_ASSERT_SIZE(struct hvemu_ctl_header, 88);
 /* hvemu_slot.op */
 enum hvemu_op {
 	HVEMU_OP_NONE = 0,
-	HVEMU_OP_HYPERCALL = 1,	/* arg0 control, arg1 input (GPA or fast), arg2 output; result = RAX */
+	/* arg0 control, arg1 input (GPA or fast), arg2 output; result = RAX */
+	HVEMU_OP_HYPERCALL = 1,
 	HVEMU_OP_RDMSR = 2,	/* arg0 MSR; result = value */
 	HVEMU_OP_WRMSR = 3,	/* arg0 MSR, arg1 value */
 };
@@ -108,6 +110,7 @@ struct hvemu_slot {
 	__le64 result;
 	__le64 reserved[2];
 };
+
 HVP_ASSERT_OFFSET(struct hvemu_slot, done_seq, 4);
 HVP_ASSERT_OFFSET(struct hvemu_slot, arg, 16);
 HVP_ASSERT_OFFSET(struct hvemu_slot, result, 40);

@@ -18,15 +18,15 @@
 #define HVP_CPUID_HINTS			0x40000004
 
 /* Leaf 0x40000003 EAX: partition privileges (low) */
-#define HVP_PRIV_VP_RUNTIME		(1u << 0)
-#define HVP_PRIV_TIME_REF_COUNT		(1u << 1)
-#define HVP_PRIV_SYNIC			(1u << 2)
-#define HVP_PRIV_SYNTIMER		(1u << 3)
-#define HVP_PRIV_HYPERCALL		(1u << 5)
-#define HVP_PRIV_VP_INDEX		(1u << 6)
+#define HVP_PRIV_VP_RUNTIME		BIT(0)
+#define HVP_PRIV_TIME_REF_COUNT		BIT(1)
+#define HVP_PRIV_SYNIC			BIT(2)
+#define HVP_PRIV_SYNTIMER		BIT(3)
+#define HVP_PRIV_HYPERCALL		BIT(5)
+#define HVP_PRIV_VP_INDEX		BIT(6)
 /* Leaf 0x40000003 EBX: partition privileges (high) */
-#define HVP_PRIV_POST_MESSAGES		(1u << 4)
-#define HVP_PRIV_SIGNAL_EVENTS		(1u << 5)
+#define HVP_PRIV_POST_MESSAGES		BIT(4)
+#define HVP_PRIV_SIGNAL_EVENTS		BIT(5)
 
 /* Synthetic MSRs */
 #define HVP_MSR_GUEST_OS_ID		0x40000000
@@ -44,16 +44,16 @@
 #define HVP_SYNIC_VERSION		1
 
 /* HYPERCALL, SIMP and SIEFP: bit 0 enable, bits 63:12 guest page number */
-#define HVP_MSR_PAGE_ENABLE		(1ull << 0)
+#define HVP_MSR_PAGE_ENABLE		BIT_ULL(0)
 #define HVP_MSR_PAGE_GPN_SHIFT		12
 #define HVP_MSR_PAGE_GPA_MASK		(~0xfffull)
 /* SCONTROL */
-#define HVP_SCONTROL_ENABLE		(1ull << 0)
+#define HVP_SCONTROL_ENABLE		BIT_ULL(0)
 /* SINTx */
 #define HVP_SINT_VECTOR_MASK		0xffull
-#define HVP_SINT_MASKED			(1ull << 16)
-#define HVP_SINT_AUTO_EOI		(1ull << 17)
-#define HVP_SINT_POLLING		(1ull << 18)
+#define HVP_SINT_MASKED			BIT_ULL(16)
+#define HVP_SINT_AUTO_EOI		BIT_ULL(17)
+#define HVP_SINT_POLLING		BIT_ULL(18)
 #define HVP_SINT_VALID_BITS		(HVP_SINT_VECTOR_MASK | HVP_SINT_MASKED | \
 					 HVP_SINT_AUTO_EOI | HVP_SINT_POLLING)
 /* The lowest vector a SINT may name; the reset value of a SINT is masked. */
@@ -65,7 +65,7 @@
 
 /* Hypercall control word (RCX) and result (RAX) */
 #define HVP_HCALL_CODE_MASK		0xffffull
-#define HVP_HCALL_FAST			(1ull << 16)
+#define HVP_HCALL_FAST			BIT_ULL(16)
 #define HVP_HCALL_VARHEAD_SHIFT		17
 #define HVP_HCALL_VARHEAD_MASK		(0x3ffull << HVP_HCALL_VARHEAD_SHIFT)
 #define HVP_HCALL_REP_COUNT_SHIFT	32
@@ -107,7 +107,7 @@
 #define HVP_MSG_TIMER_EXPIRED		0x80000010u
 
 /* hvp_message_header.flags */
-#define HVP_MSG_FLAG_PENDING		(1u << 0)
+#define HVP_MSG_FLAG_PENDING		BIT(0)
 
 struct hvp_message_header {
 	__le32 message_type;
@@ -129,6 +129,7 @@ HVP_ASSERT_SIZE(struct hvp_message, HVP_MESSAGE_SIZE);
 struct hvp_message_page {
 	struct hvp_message sint_message[HVP_SINT_COUNT];
 };
+
 HVP_ASSERT_SIZE(struct hvp_message_page, 4096);
 
 /* SynIC event-flags page: 2048 flag bits per SINT */
@@ -142,6 +143,7 @@ struct hvp_event_flags {
 struct hvp_event_flags_page {
 	struct hvp_event_flags sint_flags[HVP_SINT_COUNT];
 };
+
 HVP_ASSERT_SIZE(struct hvp_event_flags_page, 4096);
 
 /* HvPostMessage input block (memory input, 8-byte aligned, one page) */
@@ -154,6 +156,7 @@ struct hvp_post_message_input {
 	__le32 payload_size;
 	__le64 payload[HVP_MESSAGE_PAYLOAD_QWORDS];
 };
+
 HVP_ASSERT_SIZE(struct hvp_post_message_input, 256);
 HVP_ASSERT_OFFSET(struct hvp_post_message_input, payload, 16);
 
@@ -166,6 +169,7 @@ struct hvp_signal_event_input {
 	__le16 flag_number;
 	__le16 reserved;
 };
+
 HVP_ASSERT_SIZE(struct hvp_signal_event_input, 8);
 
 #define HVP_SIGNAL_EVENT_FAST_INPUT(conn, flag) \

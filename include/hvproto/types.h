@@ -8,12 +8,19 @@
 
 #ifdef __KERNEL__
 #include <linux/types.h>
+#include <linux/bits.h>
 #include <linux/build_bug.h>
 #else
 #include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/types.h>
+#ifndef BIT
+#define BIT(nr)		(1UL << (nr))
+#endif
+#ifndef BIT_ULL
+#define BIT_ULL(nr)	(1ULL << (nr))
+#endif
 #endif
 
 /* Check a size or offset the protocol fixes, at compile time. */
