@@ -73,13 +73,18 @@ check_style() {
 	report "checkpatch --strict ($(kernel_sources | wc -l) files)" "$log" $status
 }
 
-# kbuild VARS...: build the modules from scratch with extra variables; the
-# log keeps compiler and sparse output only.
+# kbuild LOG VARS...: build the modules from scratch with extra variables,
+# in a copy of the tree so the objects `make` built are left alone; the log
+# keeps compiler and sparse output only.
 kbuild() {
-	local log=$1
+	local log=$1 src=$build/static-src
 	shift
-	make -s -C "$kdir" M="$top" $kconfig clean >/dev/null 2>&1
-	make -s -C "$kdir" M="$top" $kconfig "$@" modules >"$log" 2>&1
+	rm -rf "$src"
+	mkdir -p "$src"
+	tar -cf - --exclude=./build --exclude=./.git --exclude=./hvhost \
+		--exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' . |
+		tar -xf - -C "$src"
+	make -s -C "$kdir" M="$src" $kconfig "$@" modules >"$log" 2>&1
 }
 
 check_w1() {
