@@ -4,13 +4,13 @@
 # from linux-source-6.1 the scripts the static checks use. Idempotent: when
 # everything is present it only runs dpkg-query and a few tests (well under 1 s).
 #
-# The extracted scripts land in $HVG_CACHE/linux-source/scripts/ (default
-# /var/cache/hvguest): checkpatch.pl, spelling.txt, const_structs.checkpatch.
+# The extracted scripts land in $BUILD/linux-source/scripts/ (default
+# build/, where tools/static-check.sh looks first): checkpatch.pl,
+# spelling.txt, const_structs.checkpatch.
 set -eu
 
 PKGS="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static
 sparse linux-source-6.1 cpio kmod gcc make libc6-dev perl xz-utils gzip"
-CACHE=${HVG_CACHE:-/var/cache/hvguest}
 SRC_FILES="scripts/checkpatch.pl scripts/spelling.txt
 scripts/const_structs.checkpatch"
 
@@ -33,7 +33,7 @@ fi
 kver=$("$(dirname "$0")/kver.sh")
 
 tarball=/usr/src/linux-source-6.1.tar.xz
-dest=$CACHE/linux-source
+dest=${BUILD:-$(dirname "$0")/../build}/linux-source
 need=
 for f in $SRC_FILES; do
 	[ -s "$dest/$f" ] || need="$need linux-source-6.1/$f"
