@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The real-hypervisor lane (DESIGN.md section 2): boot an L2 guest on KVM's Hyper-V
+# emulation plus QEMU's VMBus server and hyperv-testdev.
+#
+#   run-nested.sh --initramfs IMG --results FILE --log FILE --timeout SECS \
+#                 --append 'KERNEL CMDLINE'
+#
+# Where the host's /dev/kvm can run a Hyper-V-enlightened guest, L2 runs directly on
+# it.  Otherwise (no /dev/kvm, or a KVM without Hyper-V support, as on the CI
+# sandboxes) an L1 guest under TCG (-cpu max, so SVM) loads kvm_amd and runs Debian's
+# qemu-system-x86_64 for L2.  HVG_REAL_MODE=nested|direct forces one; BUILD (default
+# <repo>/build) holds the cached L1 base image, keyed by kernel, QEMU and busybox
+# versions and this script's L1 recipe.
+#
+# Serial ports: L2 ttyS0 is its console, L2 ttyS1 carries results.  In the nested
+# case L1's QEMU maps L2 ttyS1 straight onto L1's own ttyS1 (raw), which the host
+# maps to FILE, so result lines stream up unchanged and survive a timeout.  Both
+# consoles (L1 stays quiet apart from "hvg-real-l1:" lines) go to LOG and stdout.
+#
+# Exit: 0 when QEMU finished and FILE holds results; 124 on timeout; 1 when QEMU (L1
+# or L2) failed or the guest wrote no results; 2 on usage errors.  One "run-nested:"
+# line on stderr says which.
+#
+# For test authors (details in README.md): L2 has 2 vCPUs (VP index 0 and 1),
+# hv-relaxed, hv-vpindex, hv-synic, hv-time, hv-stimer, hv-runtime and kvm=off, so
+# Linux sees "Microsoft Hyper-V".  -device vmbus-bridge owns SINT 2, message
+# connection 1 and event connection 2 and offers no channels (VMBus <= 4.0).
+# -device hyperv-testdev is one 32-bit write-only register at I/O port 0x3000:
+#   outl((conn_id << 24) | (cmd << 16) | (vp_index << 8) | sint, 0x3000)
+#   cmd 1 SINT route create   (vp, sint)         2 SINT route destroy (vp, sint)
+#   cmd 3 SINT route set_sint (vp, sint): raise that SINT's interrupt, no message
+#   cmd 4 message connection create (vp, sint, conn_id): HvPostMessage to conn_id is
+#         echoed back (same type and payload) into vp's SINT message slot
+#   cmd 5 message connection destroy (conn_id)
+#   cmd 6 event connection create (vp, sint, conn_id): HvSignalEvent on conn_id sets
+#         event flag number conn_id in vp's SINT event flags and raises the SINT
+#   cmd 7 event connection destroy (conn_id)
+# Misuse (destroying what does not exist, reusing a connection id, including
+# vmbus-bridge's 1 and 2) trips an assert() and kills L2's QEMU: the run then fails.
+set -euo pipefail
+
+me=run-nested
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../../.." && pwd)
+
+die() { echo "$me: $*" >&2; exit "${2:-1}"; }
+usage() {
+	echo "usage: $me --initramfs IMG --results FILE --log FILE --timeout SECS --append 'CMDLINE'" >&2
+	exit 2
+}
+
+img= results= log= secs= append=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--initramfs) img=${2-}; shift 2 || usage ;;
+	--results) results=${2-}; shift 2 || usage ;;
+	--log) log=${2-}; shift 2 || usage ;;
+	--timeout) secs=${2-}; shift 2 || usage ;;
+	--append) append=${2-}; shift 2 || usage ;;
+	-h|--help) usage ;;
+	*) echo "$me: unknown argument '$1'" >&2; usage ;;
+	esac
+done
+[ -n "$img" ] && [ -n "$results" ] && [ -n "$log" ] && [ -n "$secs" ] || usage
+[[ $secs =~ ^[1-9][0-9]*$ ]] || die "--timeout wants whole seconds, got '$secs'" 2
+[ -r "$img" ] || die "initramfs '$img' not readable" 2
+
+kver=$("$repo/tools/kver.sh") || die "no usable kernel (tools/kver.sh failed)" 2
+kimg=/boot/vmlinuz-$kver
+[ -r "$kimg" ] || die "$kimg not readable" 2
+qemu=$(command -v qemu-system-x86_64) || die "qemu-system-x86_64 not installed" 2
+build=${BUILD:-$repo/build}
+mode=${HVG_REAL_MODE:-auto}
+l2_mem=${HVG_L2_MEM:-640}
+
+hv_cpu=host,kvm=off,hv-relaxed,hv-vpindex,hv-synic,hv-time,hv-stimer,hv-runtime
+hv_dev=(-device vmbus-bridge -device hyperv-testdev)
+
+# The L2 machine, minus kernel, initrd, serial ports and command line.
+l2_machine=(-enable-kvm -machine q35 -cpu "$hv_cpu" -smp 2 -m "$l2_mem"
+	"${hv_dev[@]}" -nodefaults -display none -monitor none -no-reboot)
+
+# Does this host's KVM take the Hyper-V enlightenments?  (A KVM without them fails
+# at vCPU creation: "kernel doesn't allow setting HyperV VP_INDEX".)
+kvm_runs_hyperv() {
+	[ -r /dev/kvm ] && [ -w /dev/kvm ] || return 1
+	echo quit | timeout 60 "$qemu" -enable-kvm -machine q35 -cpu "$hv_cpu" -m 64 \
+		"${hv_dev[@]}" -nodefaults -display none -S -monitor stdio >/dev/null 2>&1
+}
+
+case $mode in
+auto) if kvm_runs_hyperv; then mode=direct; else mode=nested; fi ;;
+direct|nested) ;;
+*) die "HVG_REAL_MODE must be auto, direct or nested, not '$mode'" 2 ;;
+esac
+
+# ---- the L1 base image (nested only), cached -------------------------------------
+
+l1_modules() {	# kvm-amd and its dependencies, dependencies first
+	local m=$1 d
+	for d in $(modinfo -k "$kver" -F depends "$m" | tr , ' '); do
+		l1_modules "$d"
+	done
+	case " $mods_seen " in *" $m "*) ;; *) mods_seen="$mods_seen $m" ;; esac
+}
+
+# PID 1 of L1.  /l2.img and /l2.cmdline come from the per-run archive.
+l1_init() {
+	cat <<'EOF'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc p /proc; mount -t sysfs s /sys; mount -t devtmpfs d /dev
+mount -t tmpfs t /tmp
+say() { echo "hvg-real-l1: $*" >/dev/console; }
+for m in $(cat /lib/modules/order); do
+	insmod /lib/modules/$m.ko || say "insmod $m failed"
+done
+if [ ! -c /dev/kvm ]; then
+	say "no /dev/kvm in L1 (kvm_amd did not load)"
+	poweroff -f
+fi
+qemu-system-x86_64 $(cat /l2.machine) -L /usr/share/qemu -L /usr/share/seabios \
+	-kernel /vmlinuz -initrd /l2.img -append "$(cat /l2.cmdline)" \
+	-serial stdio -serial /dev/ttyS1 </dev/null
+say "L2 qemu rc=$?"
+sync
+poweroff -f
+EOF
+}
+
+build_l1() {
+	local out=$1 stage lib m
+	stage=$(mktemp -d "$build/real/stage.XXXXXX")
+	mkdir -p "$stage"/{bin,proc,sys,dev,tmp,usr/bin,lib/modules,usr/share/qemu,usr/share/seabios}
+	cp /bin/busybox "$stage/bin/"
+	mods_seen=
+	l1_modules kvm-amd
+	for m in $mods_seen; do
+		cp "$(modinfo -k "$kver" -n "$m")" "$stage/lib/modules/$m.ko"
+	done
+	echo $mods_seen >"$stage/lib/modules/order"
+	cp "$qemu" "$stage/usr/bin/qemu-system-x86_64"
+	for lib in $(ldd "$qemu" | awk '/=>/ {print $3} /ld-linux/ {print $1}'); do
+		mkdir -p "$stage$(dirname "$lib")"
+		cp -L "$lib" "$stage$lib"
+	done
+	cp -rL /usr/share/qemu/. "$stage/usr/share/qemu/" 2>/dev/null || true
+	cp -L /usr/share/seabios/* "$stage/usr/share/seabios/" 2>/dev/null || true
+	cp "$kimg" "$stage/vmlinuz"
+	l1_init >"$stage/init"
+	chmod +x "$stage/init"
+	(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
+	mv "$out.tmp" "$out"
+	rm -rf "$stage"
+}
+
+l1_base() {
+	local key base
+	key=$( {
+		echo "$kver"; "$qemu" --version | head -n 1
+		/bin/busybox 2>&1 | head -n 1; modinfo -k "$kver" -F vermagic kvm-amd
+		l1_init; declare -f build_l1 l1_modules
+	} | sha256sum | cut -c1-16)
+	base=$build/real/l1-$kver-$key.cpio.gz
+	mkdir -p "$build/real"
+	(
+		flock 9
+		if [ ! -s "$base" ]; then
+			echo "$me: building L1 image $base" >&2
+			build_l1 "$base"
+		fi
+	) 9>"$build/real/.lock"
+	echo "$base"
+}
+
+# ---- run ------------------------------------------------------------------------
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/hvg-real.XXXXXX")
+pid=
+cleanup() {
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+		kill "$pid" 2>/dev/null || true
+		sleep 1
+		kill -9 "$pid" 2>/dev/null || true
+	fi
+	[ -n "${teepid-}" ] && wait "$teepid" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [ "$mode" = nested ]; then
+	base=$(l1_base) || die "building the L1 image failed"
+	mkdir -p "$work/run"
+	cp "$img" "$work/run/l2.img"
+	printf '%s' "$append" >"$work/run/l2.cmdline"
+	# -serial ttyS1 and the rest are added by L1's init.
+	printf '%s ' "${l2_machine[@]}" >"$work/run/l2.machine"
+	(cd "$work/run" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/run.cpio.gz"
+	cat "$base" "$work/run.cpio.gz" >"$work/initrd"
+	qemu_cmd=("$qemu" -accel tcg,thread=multi -smp 2 -cpu max -machine q35 -m 3G
+		-nodefaults -display none -monitor none -no-reboot
+		-kernel "$kimg" -initrd "$work/initrd"
+		-append "console=ttyS0 quiet loglevel=1 panic=-1"
+		-serial stdio -serial "file:$results")
+else
+	qemu_cmd=("$qemu" "${l2_machine[@]}" -kernel "$kimg" -initrd "$img"
+		-append "$append" -serial stdio -serial "file:$results")
+fi
+
+rm -f "$results"
+: >"$log"
+mkfifo "$work/console"
+tr -d '\r' <"$work/console" | tee -a "$log" &
+teepid=$!
+start=$(date +%s)
+echo "$me: $mode lane, kernel $kver, timeout ${secs}s" | tee -a "$log"
+timeout -k 10 "$secs" "${qemu_cmd[@]}" </dev/null >"$work/console" 2>&1 &
+pid=$!
+rc=0
+wait "$pid" || rc=$?
+pid=
+wait "$teepid" || true
+teepid=
+took=$(( $(date +%s) - start ))
+
+if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+	die "timeout after ${secs}s ($mode lane); console in $log" 124
+elif [ "$rc" -ne 0 ]; then
+	die "QEMU failed (exit $rc, $mode lane) after ${took}s; console in $log"
+fi
+if [ "$mode" = nested ]; then
+	l2rc=$(sed -n 's/^hvg-real-l1: L2 qemu rc=\([0-9]*\).*/\1/p' "$log" | tail -n 1)
+	[ -n "$l2rc" ] || die "L1 did not run L2 after ${took}s; console in $log"
+	[ "$l2rc" -eq 0 ] || die "L2 QEMU failed (exit $l2rc) after ${took}s; console in $log"
+fi
+[ -s "$results" ] || die "guest finished but wrote no results after ${took}s; console in $log"
+echo "$me: done in ${took}s ($mode lane)" | tee -a "$log"
+exit 0
