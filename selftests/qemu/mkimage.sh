@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the guest initramfs (uncompressed newc cpio): busybox, the programs in
+# selftests/qemu/programs with their libraries, the suite's modules depmod'ed
+# under /lib/modules/$KVER/extra (plus the in-tree modules they need), the
+# selftests tree under /selftests, and the init.
+# Usage: mkimage.sh OUT.cpio   (KVER from the environment or tools/kver.sh)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+out=$(realpath -m "$1")
+kver=${KVER:-$("$top/tools/kver.sh")}
+root=$out.root
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+lines() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$@"; }
+
+rm -rf "$root"
+mkdir -p "$root"/usr/{bin,sbin,lib/x86_64-linux-gnu,lib64} "$root"/{dev,proc,sys,tmp,run,root,etc,mnt,hvg}
+for d in bin sbin lib lib64; do ln -s "usr/$d" "$root/$d"; done
+mknod -m 600 "$root/dev/console" c 5 1	# the kernel opens it before init runs
+mknod -m 666 "$root/dev/null" c 1 3
+printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
+printf 'root:x:0:\n' >"$root/etc/group"
+
+# busybox and its applets (Debian's usr-merged layout).
+cp /bin/busybox "$root/usr/bin/busybox"
+busybox --list-full | while read -r applet; do
+	applet=usr/${applet#usr/}
+	[ -e "$root/$applet" ] || ln -s /usr/bin/busybox "$root/$applet"
+done
+
+# Named programs and their shared libraries; a program replaces an applet.
+copy_file() {	# copy_file PATH: copy PATH to the same path in the image
+	mkdir -p "$root$(dirname "$1")"
+	rm -f "$root$1"
+	cp -L "$1" "$root$1"
+}
+for prog in $(lines "$here/programs" | awk '{ print $1 }'); do
+	path=$(command -v "$prog") || { echo "mkimage: $prog not found (run tools/deps.sh)" >&2; exit 1; }
+	copy_file "$path"
+	for lib in $(ldd "$path" 2>/dev/null | awk '/=> \// { print $3 } /^\t\// { print $1 }'); do
+		[ -e "$root$lib" ] || copy_file "$lib"
+	done
+done
+
+# The suite's modules, the in-tree modules they (and kmods) need, depmod.
+moddir=$root/lib/modules/$kver
+mkdir -p "$moddir/extra"
+ours=$(cd "$top" && find hvcall vmbus storvsc netvsc timesync balloon selftests \
+	-name '*.ko' 2>/dev/null | sort || true)
+names=
+for ko in $ours; do
+	cp "$top/$ko" "$moddir/extra/"
+	names="$names $(basename "$ko" .ko | tr - _)"
+done
+needed=$(lines "$here/kmods")
+for ko in $ours; do
+	for dep in $(modinfo -F depends "$top/$ko" | tr , ' '); do
+		case " $names " in *" ${dep//-/_} "*) ;; *) needed="$needed $dep" ;; esac
+	done
+done
+for mod in $needed; do
+	modprobe -S "$kver" --show-depends "$mod" | awk '$1 == "insmod" { print $2 }'
+done | sort -u | while read -r ko; do copy_file "$ko"; done
+for f in modules.builtin modules.builtin.modinfo modules.order; do
+	cp "/lib/modules/$kver/$f" "$moddir/"
+done
+depmod -b "$root" "$kver"
+
+# Tests, guest-side tools, init.
+mkdir -p "$root/selftests"
+tar -C "$top/selftests" -cf - --exclude=./qemu --exclude='*.ko' --exclude='*.o' \
+	--exclude='*.mod' --exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' \
+	--exclude=modules.order --exclude=Module.symvers . | tar -C "$root/selftests" -xf -
+install -m 755 "$here/init" "$root/init"
+install -m 755 "$here/guest-tests.sh" "$here/tour.sh" "$root/hvg/"
+install -m 755 "$here/hvctl" "$root/usr/bin/hvctl"
+lines "$here/modules" >"$root/hvg/modules"
+
+(cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$out.tmp"
+mv "$out.tmp" "$out"
+rm -rf "$root"

@@ -1,0 +1,141 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot the test guest against hvhost (DESIGN.md sections 6, 7).
+#   run.sh                 tour of the loaded suite, then a shell on the console
+#                          (tour only, then power off, when stdin is no terminal)
+#   run.sh --cmd CMD       run CMD in the guest; exit with its status
+#   run.sh --tests 'D...'  run the test dirs; results (guest-tests.sh lines) in
+#                          the --results file
+# Options: --results FILE, --log FILE (console log, default
+# $BUILD/logs/run.log), --quiet (console to the log only), --timeout SECS
+# (default $HVG_TIMEOUT or 900), --hvhost-args 'ARGS'.
+# Environment: LANE=emu|real, KERNEL=stock, BUILD, KVER, HVHOST (the hvhost
+# binary), HVG_LOGLEVEL (guest console loglevel, default 5: warnings and up).
+# Exit status: the command's with --cmd; 124 on timeout; 1 when the guest
+# reported no end (crash, panic).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+build=${BUILD:-$top/build}
+kver=${KVER:-$("$top/tools/kver.sh")}
+lane=${LANE:-emu}
+hvhost=${HVHOST:-$top/hvhost/hvhost}
+timeout=${HVG_TIMEOUT:-900}
+mode=shell payload=/hvg/tour.sh results= log=$build/logs/run.log quiet= host_args=
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--cmd) mode=cmd payload=$2; shift ;;
+	--tests) mode=tests payload=$(printf '%s\n' $2); shift ;;
+	--results) results=$2; shift ;;
+	--log) log=$2; shift ;;
+	--quiet) quiet=1 ;;
+	--timeout) timeout=$2; shift ;;
+	--hvhost-args) host_args=$2; shift ;;
+	*) echo "usage: run.sh [--cmd CMD | --tests 'DIR...'] [--results F] [--log F] [--quiet] [--timeout S] [--hvhost-args A]" >&2; exit 2 ;;
+	esac
+	shift
+done
+case ${KERNEL:-stock} in
+stock) ;;
+debug) echo "run.sh: KERNEL=debug is not available yet (the debug kernel build is a later issue)" >&2; exit 1 ;;
+*) echo "run.sh: unknown KERNEL=$KERNEL (stock or debug)" >&2; exit 1 ;;
+esac
+interactive=
+if [ "$mode" = shell ]; then
+	if [ -t 0 ] && [ -t 1 ]; then interactive=1; else mode=cmd; fi
+fi
+
+work=$build/qemu/run-$$
+sock=/tmp/hvguest-$$	# unix socket paths must stay short
+ram=/dev/shm/hvguest-$$-ram
+results=${results:-$work/results}
+hvhost_pid= qemu_pid=
+cleanup() {
+	trap - EXIT INT TERM
+	[ -z "$qemu_pid" ] || kill "$qemu_pid" 2>/dev/null || true
+	[ -z "$hvhost_pid" ] || kill "$hvhost_pid" 2>/dev/null || true
+	wait 2>/dev/null || true
+	rm -rf "$sock" "$ram" "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+mkdir -p "$work/job/hvg" "$sock" "$(dirname "$log")" "$(dirname "$results")"
+: >"$results"
+: >"$log"
+
+# The image: the cached base archive plus the job as a second archive.
+"$here/mkimage.sh" "$build/qemu/initramfs.cpio"
+{ echo "$mode"; printf '%s\n' "$payload"; } >"$work/job/hvg/job"
+(cd "$work/job" && find hvg | cpio -o -H newc -R 0:0 --quiet) >"$work/job.cpio"
+cat "$build/qemu/initramfs.cpio" "$work/job.cpio" >"$work/initrd.cpio"
+
+append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 loglevel=${HVG_LOGLEVEL:-5} hvg.lane=$lane"
+
+if [ "$lane" = real ]; then
+	nested=$here/real/run-nested.sh
+	[ -x "$nested" ] || { echo "run.sh: LANE=real needs $nested, which does not exist yet" >&2; exit 1; }
+	set +e
+	"$nested" --initramfs "$work/initrd.cpio" --results "$results" --log "$log" \
+		--timeout "$timeout" --append "$append"
+	rc=$?
+	set -e
+else
+	[ "$lane" = emu ] || { echo "run.sh: unknown LANE=$lane (emu or real)" >&2; exit 1; }
+	[ -x "${hvhost%% *}" ] || { echo "run.sh: no hvhost at $hvhost (make hvhost, or set HVHOST)" >&2; exit 1; }
+	truncate -s 1G "$ram"
+	# shellcheck disable=SC2086 # HVHOST and the extra arguments are word lists
+	$hvhost run --ivshmem-socket "$sock/ivshmem" --ram-file "$ram" --ram-size $((1 << 30)) \
+		--vcpus 2 --ctl-socket "$sock/ctl" $host_args >"$work/hvhost.log" 2>&1 &
+	hvhost_pid=$!
+	for _ in $(seq 100); do
+		[ -S "$sock/ivshmem" ] && [ -S "$sock/ctl" ] && break
+		kill -0 "$hvhost_pid" 2>/dev/null || { cat "$work/hvhost.log" >&2; echo "run.sh: hvhost exited" >&2; exit 1; }
+		sleep 0.1
+	done
+	[ -S "$sock/ivshmem" ] || { echo "run.sh: hvhost made no $sock/ivshmem in 10 s" >&2; exit 1; }
+	ctl=(-chardev "socket,id=hvctl,path=$sock/ctl" -serial chardev:hvctl)
+	[ -S "$sock/ctl" ] || { echo "run.sh: hvhost made no control socket; hvctl will not answer" >&2; ctl=(-serial null); }
+	if [ -n "$interactive" ]; then
+		con=(-chardev "stdio,id=con,mux=on,signal=off,logfile=$log" -serial chardev:con -mon chardev=con,mode=readline)
+	elif [ -n "$quiet" ]; then
+		con=(-chardev "file,id=con,path=$log" -serial chardev:con)
+	else
+		con=(-chardev "stdio,id=con,logfile=$log" -serial chardev:con)
+	fi
+	qemu=(qemu-system-x86_64 -machine q35,memory-backend=mem -accel tcg,thread=multi
+		-cpu max -smp 2 -m 1G
+		-object "memory-backend-file,id=mem,size=1G,mem-path=$ram,share=on"
+		-chardev "socket,path=$sock/ivshmem,id=ivs" -device ivshmem-doorbell,chardev=ivs,vectors=2
+		-kernel "/boot/vmlinuz-$kver" -initrd "$work/initrd.cpio" -append "$append"
+		-nographic -nodefaults -no-reboot
+		"${con[@]}" -serial "file:$results" "${ctl[@]}")
+	set +e
+	if [ -n "$interactive" ]; then
+		"${qemu[@]}"
+		rc=$?
+	else
+		timeout -k 5 "$timeout" "${qemu[@]}" </dev/null &
+		qemu_pid=$!
+		wait "$qemu_pid"
+		rc=$?
+		qemu_pid=
+	fi
+	set -e
+	[ "$rc" = 0 ] || [ "$rc" = 124 ] || { echo "run.sh: qemu exited with status $rc" >&2; tail -n 20 "$work/hvhost.log" >&2; }
+fi
+
+if [ "$rc" = 124 ]; then
+	echo "run.sh: guest timed out after $timeout s (console log: $log)" >&2
+	exit 124
+fi
+if ! grep -q '^hvg-done' "$results"; then
+	echo "run.sh: the guest did not finish its job (console log: $log)" >&2
+	exit 1
+fi
+if [ "$mode" = cmd ]; then
+	status=$(sed -n 's/^hvg-exit: \([0-9]*\).*/\1/p' "$results" | tail -n 1)
+	exit "${status:-1}"
+fi
+exit 0
