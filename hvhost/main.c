@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/* hvhost: an emulated Hyper-V host for the hvguest suite. See README.md. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hvproto/emu_abi.h>
+
+#include "core/util.h"
+#include "ctl.h"
+#include "run.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: hvhost run --ivshmem-socket PATH --ram-file PATH "
+		"--ram-size BYTES\n"
+		"                  --vcpus N --ctl-socket PATH "
+		"[--abi-version N] [-v]\n"
+		"       hvhost ctl CTL_SOCKET COMMAND [ARGS...]\n");
+}
+
+/* Bytes, with an optional K/M/G (binary) suffix. */
+static bool parse_size(const char *s, uint64_t *val)
+{
+	unsigned int shift = 0;
+	char *end;
+
+	if (!*s || *s == '-')
+		return false;
+	errno = 0;
+	*val = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return false;
+	switch (*end) {
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	}
+	if (*end || *val > (UINT64_MAX >> shift))
+		return false;
+	*val <<= shift;
+	return *val > 0;
+}
+
+static bool parse_u32(const char *s, uint32_t *val)
+{
+	uint64_t v;
+	char *end;
+
+	if (!*s || *s == '-')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end || v > UINT32_MAX)
+		return false;
+	*val = (uint32_t)v;
+	return true;
+}
+
+static int parse_run(int argc, char **argv, struct run_opts *o)
+{
+	static const struct option opts[] = {
+		{ "ivshmem-socket", required_argument, NULL, 'i' },
+		{ "ram-file", required_argument, NULL, 'r' },
+		{ "ram-size", required_argument, NULL, 's' },
+		{ "vcpus", required_argument, NULL, 'n' },
+		{ "ctl-socket", required_argument, NULL, 'c' },
+		{ "abi-version", required_argument, NULL, 'a' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i': o->ivshmem_socket = optarg; break;
+		case 'r': o->ram_file = optarg; break;
+		case 'c': o->ctl_socket = optarg; break;
+		case 'v': hvhost_verbose = 1; break;
+		case 's':
+			if (!parse_size(optarg, &o->ram_size))
+				goto bad;
+			break;
+		case 'n':
+			if (!parse_u32(optarg, &o->vcpus) || !o->vcpus ||
+			    o->vcpus > HVEMU_MAX_VPS)
+				goto bad;
+			break;
+		case 'a':
+			if (!parse_u32(optarg, &o->abi_version))
+				goto bad;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			return -EINVAL;
+		}
+	}
+	if (optind != argc || !o->ivshmem_socket || !o->ram_file ||
+	    !o->ctl_socket || !o->ram_size || !o->vcpus) {
+		fprintf(stderr, "hvhost run: missing or extra arguments\n");
+		return -EINVAL;
+	}
+	return 0;
+bad:
+	fprintf(stderr, "hvhost run: bad value '%s' (--ram-size BYTES[K|M|G], "
+		"--vcpus 1..%d, --abi-version N)\n", optarg, HVEMU_MAX_VPS);
+	return -EINVAL;
+}
+
+int main(int argc, char **argv)
+{
+	struct run_opts o = { .abi_version = HVEMU_ABI_VERSION };
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "ctl"))
+		return ctl_client_main(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "run")) {
+		if (parse_run(argc - 1, argv + 1, &o)) {
+			usage(stderr);
+			return 2;
+		}
+		return host_run(&o) ? 1 : 0;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage(stdout);
+		return 0;
+	}
+	usage(stderr);
+	return 2;
+}
