@@ -109,7 +109,7 @@ else
 		-object "memory-backend-file,id=mem,size=1G,mem-path=$ram,share=on"
 		-chardev "socket,path=$sock/ivshmem,id=ivs" -device ivshmem-doorbell,chardev=ivs,vectors=2
 		-kernel "/boot/vmlinuz-$kver" -initrd "$work/initrd.cpio" -append "$append"
-		-nographic -nodefaults -no-reboot
+		-nographic -nodefaults -no-reboot -bios qboot.rom
 		"${con[@]}" -serial "file:$results" "${ctl[@]}")
 	set +e
 	if [ -n "$interactive" ]; then
