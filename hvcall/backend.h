@@ -7,7 +7,12 @@
 #ifndef HVG_HVCALL_BACKEND_H
 #define HVG_HVCALL_BACKEND_H
 
+#include <linux/version.h>
 #include <hvg/hvcall.h>
+
+/* The guest OS ID this suite reports: Linux, the running kernel's version */
+#define HVG_GUEST_OS_ID	HVP_GUEST_OS_ID_LINUX(KERNEL_VERSION(LINUX_VERSION_MAJOR, \
+				LINUX_VERSION_PATCHLEVEL, LINUX_VERSION_SUBLEVEL))
 
 /**
  * struct hvg_backend - a transport for TLFS operations

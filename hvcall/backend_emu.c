@@ -17,7 +17,6 @@
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
-#include <linux/version.h>
 #include <hvproto/emu_abi.h>
 #include "backend.h"
 #include "emu.h"
@@ -32,8 +31,11 @@
 #define SLOT_ARG(i)	(offsetof(struct hvemu_slot, arg) + 8 * (i))
 #define SLOT_RESULT	offsetof(struct hvemu_slot, result)
 
-/* The SynIC handler MSI-X interrupts are routed to; read under RCU. */
-static void (__rcu *irq_handler)(void);
+/*
+ * The SynIC handler MSI-X interrupts are routed to. Read once per
+ * interrupt inside an RCU read section; cleared before synchronize_rcu().
+ */
+static void (*irq_handler)(void);
 /* The page whose GPN enables hypercalls; hvhost never executes it. */
 static struct page *hcall_page;
 
@@ -76,7 +78,7 @@ static int status_errno(u32 status)
 }
 
 /* One request on the calling CPU's slot; interrupts must be disabled. */
-static int request(u32 op, u64 a0, u64 a1, u64 a2, bool posted, u64 *result)
+static int emu_request(u32 op, u64 a0, u64 a1, u64 a2, bool posted, u64 *result)
 {
 	unsigned int cpu = smp_processor_id();
 	void __iomem *slot = slot_of(cpu);
@@ -112,7 +114,7 @@ static int request_irqsave(u32 op, u64 a0, u64 a1, bool posted, u64 *result)
 	int ret;
 
 	local_irq_save(flags);
-	ret = request(op, a0, a1, 0, posted, result);
+	ret = emu_request(op, a0, a1, 0, posted, result);
 	local_irq_restore(flags);
 	return ret;
 }
@@ -135,7 +137,7 @@ static int emu_hypercall(u64 control, u64 input, u64 output, u64 *result)
 	int ret;
 
 	local_irq_save(flags);
-	ret = request(HVEMU_OP_HYPERCALL, control, input, output, false,
+	ret = emu_request(HVEMU_OP_HYPERCALL, control, input, output, false,
 		      result);
 	local_irq_restore(flags);
 	return ret;
@@ -181,7 +183,7 @@ void hvg_emu_irq(void)
 	void (*handler)(void);
 
 	rcu_read_lock();
-	handler = rcu_dereference(irq_handler);
+	handler = READ_ONCE(irq_handler);
 	if (handler)
 		handler();
 	rcu_read_unlock();
@@ -189,13 +191,13 @@ void hvg_emu_irq(void)
 
 static int emu_set_irq(void (*handler)(void))
 {
-	rcu_assign_pointer(irq_handler, handler);
+	WRITE_ONCE(irq_handler, handler);
 	return 0;
 }
 
 static void emu_clear_irq(void)
 {
-	RCU_INIT_POINTER(irq_handler, NULL);
+	WRITE_ONCE(irq_handler, NULL);
 	synchronize_rcu();
 }
 
@@ -208,7 +210,7 @@ static int enable_hypercalls(void)
 		return -ENOMEM;
 	preempt_disable();
 	ret = emu_wrmsr(HVP_MSR_GUEST_OS_ID,
-			HVP_GUEST_OS_ID_LINUX(LINUX_VERSION_CODE));
+			HVG_GUEST_OS_ID);
 	if (!ret)
 		ret = emu_wrmsr(HVP_MSR_HYPERCALL,
 				PFN_PHYS(page_to_pfn(hcall_page)) |

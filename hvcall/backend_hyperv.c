@@ -11,7 +11,6 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
-#include <linux/version.h>
 #include <linux/vmalloc.h>
 #include <asm/hypervisor.h>
 #include <asm/msr.h>
@@ -111,7 +110,7 @@ static int own_hypercall_page(void)
 		goto err_page;
 	rdmsrl(HVP_MSR_GUEST_OS_ID, val);
 	if (!val) {
-		val = HVP_GUEST_OS_ID_LINUX(LINUX_VERSION_CODE);
+		val = HVG_GUEST_OS_ID;
 		wrmsrl(HVP_MSR_GUEST_OS_ID, val);
 		wrote_guest_os_id = true;
 	}
