@@ -186,3 +186,13 @@ void ctl_server_uninit(struct ctl_server *srv)
 	}
 	srv->src.fd = -1;
 }
+
+unsigned int ctl_server_nr_clients(const struct ctl_server *srv)
+{
+	const struct ctl_client *c;
+	unsigned int n = 0;
+
+	for (c = srv->clients; c; c = c->next)
+		n++;
+	return n;
+}

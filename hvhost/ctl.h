@@ -27,6 +27,7 @@ struct ctl_server {
 int ctl_server_init(struct ctl_server *srv, struct loop *loop,
 		    struct ctl_cmds *cmds, const char *path);
 void ctl_server_uninit(struct ctl_server *srv);
+unsigned int ctl_server_nr_clients(const struct ctl_server *srv);
 
 /* `hvhost ctl SOCKET COMMAND [ARGS...]`; returns the exit status. */
 int ctl_client_main(int argc, char **argv);
