@@ -38,7 +38,7 @@ deps:
 
 run: deps
 	$(MAKE) all
-	selftests/qemu/run.sh $(if $(CMD),--cmd "$(CMD)")
+	selftests/qemu/run.sh $(if $(value CMD),--cmd '$(subst ','\'',$(value CMD))')
 
 check: deps
 	$(MAKE) all

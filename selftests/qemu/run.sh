@@ -71,7 +71,7 @@ mkdir -p "$work/job/hvg" "$sock" "$(dirname "$log")" "$(dirname "$results")"
 (cd "$work/job" && find hvg | cpio -o -H newc -R 0:0 --quiet) >"$work/job.cpio"
 cat "$build/qemu/initramfs.cpio" "$work/job.cpio" >"$work/initrd.cpio"
 
-append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 loglevel=${HVG_LOGLEVEL:-5} hvg.lane=$lane"
+append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 loglevel=${HVG_LOGLEVEL:-5} hvg.lane=$lane edd=off"
 
 if [ "$lane" = real ]; then
 	nested=$here/real/run-nested.sh
@@ -126,6 +126,7 @@ else
 	[ "$rc" = 0 ] || [ "$rc" = 124 ] || { echo "run.sh: qemu exited with status $rc" >&2; tail -n 20 "$work/hvhost.log" >&2; }
 fi
 
+[ -z "$interactive" ] || exit "$rc"	# the user may have left with poweroff
 if [ "$rc" = 124 ]; then
 	echo "run.sh: guest timed out after $timeout s (console log: $log)" >&2
 	exit 124

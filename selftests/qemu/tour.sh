@@ -9,7 +9,7 @@ show() {
 echo
 echo "==== hvguest: $(uname -r), lane $HVG_LANE, $(nproc) vCPUs"
 show 'lsmod | grep -E "^(Module|hvg_)"'
-show 'dmesg | grep -E "hvg|hvcall|vmbus" | tail -n 20'
+show 'dmesg | grep -E "hvg_|vmbus" | tail -n 20'
 show 'ls /sys/bus/vmbus/devices 2>/dev/null'
 show 'hvctl synic'
 echo
