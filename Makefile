@@ -42,7 +42,7 @@ run: deps
 
 check: deps
 	$(MAKE) all
-	selftests/run-tests.sh
+	LANE=$(if $(filter file,$(origin LANE)),all,$(LANE)) selftests/run-tests.sh
 
 style:
 	tools/static-check.sh style
