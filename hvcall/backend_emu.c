@@ -10,6 +10,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
@@ -201,6 +202,34 @@ static void emu_clear_irq(void)
 	synchronize_rcu();
 }
 
+struct msr_call {
+	u32 msr;
+	u64 val;
+	atomic_t err;
+};
+
+static void wrmsr_local(void *data)
+{
+	struct msr_call *call = data;
+	int ret = emu_wrmsr(call->msr, call->val);
+
+	if (ret)
+		atomic_set(&call->err, ret);
+}
+
+/*
+ * GUEST_OS_ID and HYPERCALL are partition-wide in the TLFS; writing them
+ * on every CPU also suits a host that keeps them per VP.
+ */
+static int wrmsr_all(u32 msr, u64 val)
+{
+	struct msr_call call = { .msr = msr, .val = val };
+
+	atomic_set(&call.err, 0);
+	on_each_cpu(wrmsr_local, &call, 1);
+	return atomic_read(&call.err);
+}
+
 static int enable_hypercalls(void)
 {
 	int ret;
@@ -208,17 +237,17 @@ static int enable_hypercalls(void)
 	hcall_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!hcall_page)
 		return -ENOMEM;
-	preempt_disable();
-	ret = emu_wrmsr(HVP_MSR_GUEST_OS_ID,
-			HVG_GUEST_OS_ID);
+	cpus_read_lock();
+	ret = wrmsr_all(HVP_MSR_GUEST_OS_ID, HVG_GUEST_OS_ID);
 	if (!ret)
-		ret = emu_wrmsr(HVP_MSR_HYPERCALL,
+		ret = wrmsr_all(HVP_MSR_HYPERCALL,
 				PFN_PHYS(page_to_pfn(hcall_page)) |
 				HVP_MSR_PAGE_ENABLE);
-	preempt_enable();
+	cpus_read_unlock();
 	if (ret) {
 		pr_err("hvhost refused the guest OS ID or hypercall page (%d)\n",
 		       ret);
+		wrmsr_all(HVP_MSR_GUEST_OS_ID, 0);
 		__free_page(hcall_page);
 		hcall_page = NULL;
 	}
@@ -227,10 +256,10 @@ static int enable_hypercalls(void)
 
 static void disable_hypercalls(void)
 {
-	preempt_disable();
-	emu_wrmsr(HVP_MSR_HYPERCALL, 0);
-	emu_wrmsr(HVP_MSR_GUEST_OS_ID, 0);
-	preempt_enable();
+	cpus_read_lock();
+	wrmsr_all(HVP_MSR_HYPERCALL, 0);
+	wrmsr_all(HVP_MSR_GUEST_OS_ID, 0);
+	cpus_read_unlock();
 	__free_page(hcall_page);
 	hcall_page = NULL;
 }

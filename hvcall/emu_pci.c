@@ -25,6 +25,10 @@ static void forward_irq(void *data)
 	hvg_emu_irq();
 }
 
+static void flush_noop(void *data)
+{
+}
+
 static irqreturn_t vec_isr(int irq, void *data)
 {
 	struct hvg_emu_vec *vec = data;
@@ -95,8 +99,8 @@ static void free_vectors(struct pci_dev *pdev)
 	 * than the queued one, the second only after that batch finished.
 	 */
 	for (i = 0; i < emu->nr_vecs; i++) {
-		smp_call_function_single(i, forward_irq, NULL, 1);
-		smp_call_function_single(i, forward_irq, NULL, 1);
+		smp_call_function_single(i, flush_noop, NULL, 1);
+		smp_call_function_single(i, flush_noop, NULL, 1);
 	}
 	pci_free_irq_vectors(pdev);
 	kfree(emu->vecs);

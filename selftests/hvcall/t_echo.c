@@ -44,11 +44,16 @@ static int echo_body(char *reason)
 {
 	unsigned int cpu = smp_processor_id();
 	u32 conn = HVEMU_TEST_ECHO_CONN(hvg_vp_index(cpu), T_ECHO_SINT);
+	unsigned int stalls = 0;
 	u32 seq = 0;
-	int err;
+	int err, n;
 
 	while (seq < T_ECHO_COUNT) {
-		seq += post_burst(conn, seq, &err);
+		n = post_burst(conn, seq, &err);
+		seq += n;
+		stalls = n ? 0 : stalls + 1;
+		if (stalls > 1000)
+			err = HVP_STATUS_INSUFFICIENT_BUFFERS;
 		if (err) {
 			snprintf(reason, T_REASON_LEN, "post %u: %d", seq, err);
 			return -1;
