@@ -138,8 +138,8 @@ static int emu_hypercall(u64 control, u64 input, u64 output, u64 *result)
 	int ret;
 
 	local_irq_save(flags);
-	ret = emu_request(HVEMU_OP_HYPERCALL, control, input, output, false,
-		      result);
+	ret = emu_request(HVEMU_OP_HYPERCALL, control, input, output,
+			  false, result);
 	local_irq_restore(flags);
 	return ret;
 }
