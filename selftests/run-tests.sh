@@ -79,6 +79,8 @@ guest_vm() {
 		tap_result "not ok - guest $name: timed out after $secs s, log $log"
 	elif [ -z "$done" ] || [ "$results" = 0 ]; then
 		tap_result "not ok - guest $name: no results (runner status $rc), log $log"
+	elif [ "$rc" != 0 ]; then
+		tap_result "not ok - guest $name: runner exited with status $rc, log $log"
 	fi
 	log_findings "$name" "$log"
 }

@@ -42,8 +42,8 @@ debug) echo "run.sh: KERNEL=debug is not available yet (the debug kernel build i
 *) echo "run.sh: unknown KERNEL=$KERNEL (stock or debug)" >&2; exit 1 ;;
 esac
 interactive=
-if [ "$mode" = shell ]; then
-	if [ -t 0 ] && [ -t 1 ]; then interactive=1; else mode=cmd; fi
+if [ "$mode" = shell ]; then	# the real lane's console is not interactive
+	if [ -t 0 ] && [ -t 1 ] && [ "$lane" = emu ]; then interactive=1; else mode=cmd; fi
 fi
 
 work=$build/qemu/run-$$
@@ -81,6 +81,7 @@ if [ "$lane" = real ]; then
 		--timeout "$timeout" --append "$append"
 	rc=$?
 	set -e
+	[ "$rc" = 0 ] || [ "$rc" = 124 ] || echo "run.sh: run-nested.sh exited with status $rc" >&2
 else
 	[ "$lane" = emu ] || { echo "run.sh: unknown LANE=$lane (emu or real)" >&2; exit 1; }
 	[ -x "${hvhost%% *}" ] || { echo "run.sh: no hvhost at $hvhost (make hvhost, or set HVHOST)" >&2; exit 1; }
@@ -135,6 +136,7 @@ if ! grep -q '^hvg-done' "$results"; then
 	echo "run.sh: the guest did not finish its job (console log: $log)" >&2
 	exit 1
 fi
+[ "$rc" = 0 ] || exit 1	# the guest finished, but its VM did not end cleanly
 if [ "$mode" = cmd ]; then
 	status=$(sed -n 's/^hvg-exit: \([0-9]*\).*/\1/p' "$results" | tail -n 1)
 	exit "${status:-1}"
