@@ -54,15 +54,15 @@ static const char *cmd_help(void *opaque, int argc, char **argv,
 	return NULL;
 }
 
-static void print_vp(struct strbuf *out, unsigned int i,
+static void print_vp(struct strbuf *out, const struct hv *hv, unsigned int i,
 		     const struct synic_vp *v)
 {
 	unsigned int s;
 
 	sb_printf(out, "vp=%u guest_os_id=0x%llx hypercall=0x%llx "
 		  "scontrol=0x%llx simp=0x%llx siefp=0x%llx", i,
-		  (unsigned long long)v->guest_os_id,
-		  (unsigned long long)v->hypercall,
+		  (unsigned long long)hv->guest_os_id,
+		  (unsigned long long)hv->hypercall,
 		  (unsigned long long)v->scontrol,
 		  (unsigned long long)v->simp,
 		  (unsigned long long)v->siefp);
@@ -80,7 +80,7 @@ static const char *cmd_synic(void *opaque, int argc, char **argv,
 
 	(void)argc, (void)argv;
 	for (i = 0; i < hv->nr_vps; i++)
-		print_vp(out, i, &hv->synic.vps[i]);
+		print_vp(out, hv, i, &hv->synic.vps[i]);
 	return NULL;
 }
 

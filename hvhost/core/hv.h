@@ -20,6 +20,9 @@ struct hv {
 	struct conn_table msg_conns;
 	struct conn_table event_conns;
 	struct hv_stats stats;
+	/* Partition-wide MSRs (TLFS): the same on every VP. */
+	uint64_t guest_os_id;
+	uint64_t hypercall;
 };
 
 int hv_init(struct hv *hv, const struct guest_mem *mem, unsigned int nr_vps);

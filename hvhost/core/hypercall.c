@@ -108,7 +108,7 @@ int hv_hypercall(struct hv *hv, unsigned int vp, uint64_t control,
 
 	(void)out;	/* neither call has output */
 	hv->stats.hypercalls++;
-	if (!v || !(v->hypercall & HVP_MSR_PAGE_ENABLE)) {
+	if (!v || !(hv->hypercall & HVP_MSR_PAGE_ENABLE)) {
 		hv->stats.hypercall_ud++;
 		hv_trace("hypercall vp=%u control=%#llx: #UD", vp,
 			 (unsigned long long)control);

@@ -2,6 +2,8 @@
 /*
  * rdmsr/wrmsr of the synthetic MSRs. Validation lives here (a bad value
  * is a #GP, as on Hyper-V); the SynIC reacts to accepted values in synic.c.
+ * GUEST_OS_ID and HYPERCALL are partition-wide, as the TLFS has them: a
+ * write on any VP is seen by all. The SynIC MSRs are per VP.
  */
 #include <hvproto/tlfs.h>
 
@@ -26,10 +28,10 @@ int hv_rdmsr(struct hv *hv, unsigned int vp, uint64_t msr, uint64_t *val)
 		goto gp;
 	switch (msr) {
 	case HVP_MSR_GUEST_OS_ID:
-		*val = v->guest_os_id;
+		*val = hv->guest_os_id;
 		return HVEMU_STATUS_OK;
 	case HVP_MSR_HYPERCALL:
-		*val = v->hypercall;
+		*val = hv->hypercall;
 		return HVEMU_STATUS_OK;
 	case HVP_MSR_VP_INDEX:
 		*val = vp;
@@ -75,34 +77,34 @@ static bool sint_ok(uint64_t val)
 	       (val & HVP_SINT_VECTOR_MASK) >= HVP_SINT_MIN_VECTOR;
 }
 
-static bool write_hypercall(struct synic_vp *v, uint64_t val)
+static bool write_hypercall(struct hv *hv, uint64_t val)
 {
 	if (val & HYPERCALL_RSVD)
 		return false;
 	/* TLFS: the guest must identify itself before enabling hypercalls. */
-	if ((val & HVP_MSR_PAGE_ENABLE) && !v->guest_os_id)
+	if ((val & HVP_MSR_PAGE_ENABLE) && !hv->guest_os_id)
 		return false;
-	v->hypercall = val;
+	hv->hypercall = val;
 	return true;
 }
 
-static bool write_guest_os_id(struct synic_vp *v, uint64_t val)
+static bool write_guest_os_id(struct hv *hv, uint64_t val)
 {
-	v->guest_os_id = val;
+	hv->guest_os_id = val;
 	/* Clearing the guest OS id disables the hypercall page. */
 	if (!val)
-		v->hypercall &= ~HVP_MSR_PAGE_ENABLE;
+		hv->hypercall &= ~HVP_MSR_PAGE_ENABLE;
 	return true;
 }
 
-static bool write_msr(struct hv *hv, unsigned int vp, struct synic_vp *v,
-		      uint64_t msr, uint64_t val)
+static bool write_msr(struct hv *hv, unsigned int vp, uint64_t msr,
+		      uint64_t val)
 {
 	switch (msr) {
 	case HVP_MSR_GUEST_OS_ID:
-		return write_guest_os_id(v, val);
+		return write_guest_os_id(hv, val);
 	case HVP_MSR_HYPERCALL:
-		return write_hypercall(v, val);
+		return write_hypercall(hv, val);
 	case HVP_MSR_SCONTROL:
 		if (val & SCONTROL_RSVD)
 			return false;
@@ -135,7 +137,7 @@ int hv_wrmsr(struct hv *hv, unsigned int vp, uint64_t msr, uint64_t val)
 	struct synic_vp *v = synic_vp(&hv->synic, vp);
 
 	hv->stats.msr_writes++;
-	if (v && write_msr(hv, vp, v, msr, val))
+	if (v && write_msr(hv, vp, msr, val))
 		return HVEMU_STATUS_OK;
 	hv->stats.msr_faults++;
 	hv_trace("wrmsr vp=%u msr=%#llx val=%#llx: #GP", vp,

@@ -35,8 +35,6 @@ struct synic_sint {
 };
 
 struct synic_vp {
-	uint64_t guest_os_id;
-	uint64_t hypercall;
 	uint64_t scontrol;
 	uint64_t simp;
 	uint64_t siefp;

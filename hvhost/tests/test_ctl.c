@@ -50,7 +50,7 @@ static bool ctl_commands(void)
 	CHECK(!strcmp(run(&cmds, "sint 1 2", &out),
 		      "vp=1 sint=2 value=0x30 queued=1 delivered=1 interrupts=1\n.\n"));
 	r = run(&cmds, "synic", &out);
-	CHECK(starts(r, "vp=0 guest_os_id=0x0 hypercall=0x0 scontrol=0x0 "
+	CHECK(starts(r, "vp=0 guest_os_id=0x8100000000010000 hypercall=0x5001 scontrol=0x0 "
 		       "simp=0x0 siefp=0x0 sint0=0x10000 sint1=0x10000 "));
 	r = strchr(r, '\n') + 1;
 	CHECK(starts(r, "vp=1 guest_os_id=0x8100000000010000 hypercall=0x5001 "

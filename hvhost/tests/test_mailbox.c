@@ -63,7 +63,7 @@ static bool mb_slots(void)
 	request(s1, HVEMU_OP_WRMSR, HVP_MSR_VP_INDEX, 5, 0);
 	CHECK_EQ(mailbox_scan(&mb, &fx.hv), 2);
 	CHECK_EQ(s0->status, HVEMU_STATUS_OK);
-	CHECK_EQ(fx.hv.synic.vps[0].guest_os_id, 0x42);
+	CHECK_EQ(fx.hv.guest_os_id, 0x42);
 	CHECK_EQ(s1->status, HVEMU_STATUS_GP);
 	CHECK_EQ(s1->done_seq, 2);
 	request(s0, HVEMU_OP_HYPERCALL, HVP_CALL_SIGNAL_EVENT, 0, 0);

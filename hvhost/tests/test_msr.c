@@ -42,7 +42,7 @@ static bool msr_hypercall(void)
 	struct fixture fx;
 	struct hv *hv = &fx.hv;
 
-	CHECK(fx_init(&fx, 1));
+	CHECK(fx_init(&fx, 2));
 	/* TLFS: no hypercall page before the guest identified itself. */
 	CHECK_EQ(hv_wrmsr(hv, 0, HVP_MSR_HYPERCALL, 0x5001), GP);
 	CHECK_EQ(fx_hcall(&fx, 0, HVP_CALL_SIGNAL_EVENT, 0),
@@ -53,10 +53,15 @@ static bool msr_hypercall(void)
 	CHECK_EQ(rd(&fx, 0, HVP_MSR_HYPERCALL), 0x5001);
 	CHECK_EQ(rd(&fx, 0, HVP_MSR_GUEST_OS_ID), 0x8100000000010000ull);
 	CHECK(fx_hcall(&fx, 0, 0x99, 0) == HVP_STATUS_INVALID_HYPERCALL_CODE);
+	/* Partition-wide: written on VP 0, seen and used on VP 1. */
+	CHECK_EQ(rd(&fx, 1, HVP_MSR_HYPERCALL), 0x5001);
+	CHECK_EQ(rd(&fx, 1, HVP_MSR_GUEST_OS_ID), 0x8100000000010000ull);
+	CHECK(fx_hcall(&fx, 1, 0x99, 0) == HVP_STATUS_INVALID_HYPERCALL_CODE);
 	/* Clearing the guest OS id disables hypercalls again. */
 	CHECK_EQ(hv_wrmsr(hv, 0, HVP_MSR_GUEST_OS_ID, 0), 0);
 	CHECK_EQ(rd(&fx, 0, HVP_MSR_HYPERCALL), 0x5000);
 	CHECK_EQ(fx_hcall(&fx, 0, 0x99, 0), 0x10000 + HVEMU_STATUS_UD);
+	CHECK_EQ(fx_hcall(&fx, 1, 0x99, 0), 0x10000 + HVEMU_STATUS_UD);
 	fx_uninit(&fx);
 	return true;
 }
@@ -102,5 +107,5 @@ static bool msr_synic(void)
 
 TAP_SUITE(msr_tests,
 	{ "msr: read-only, write-only and unknown MSRs fault", msr_defaults },
-	{ "msr: HYPERCALL needs GUEST_OS_ID; disabled hypercalls #UD", msr_hypercall },
+	{ "msr: partition-wide HYPERCALL needs GUEST_OS_ID; disabled hypercalls #UD", msr_hypercall },
 	{ "msr: SCONTROL/SIMP/SIEFP/SINT validation and read-back", msr_synic });
