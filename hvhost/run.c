@@ -166,7 +166,7 @@ static int host_serve(struct host *h, const struct run_opts *o)
 		fail("event loop", err);
 	else
 		err = loop_run(&h->loop);
-	if (h->sig.fd > 0)
+	if (h->sig.fd >= 0)
 		close(h->sig.fd);
 	ctl_server_uninit(&h->ctl);
 out_ivs:
@@ -182,6 +182,7 @@ int host_run(const struct run_opts *o)
 
 	if (!h)
 		return fail("host", -ENOMEM);
+	h->sig.fd = -1;
 	err = gm_map_file(&h->mem, o->ram_file, o->ram_size);
 	if (err) {
 		fail(o->ram_file, err);
