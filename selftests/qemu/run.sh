@@ -65,11 +65,12 @@ mkdir -p "$work/job/hvg" "$sock" "$(dirname "$log")" "$(dirname "$results")"
 : >"$results"
 : >"$log"
 
-# The image: the cached base archive plus the job as a second archive.
-"$here/mkimage.sh" "$build/qemu/initramfs.cpio"
+# The image (built per run: under a second): the base archive plus the job as
+# a second archive.
+"$here/mkimage.sh" "$work/initramfs.cpio"
 { echo "$mode"; printf '%s\n' "$payload"; } >"$work/job/hvg/job"
 (cd "$work/job" && find hvg | cpio -o -H newc -R 0:0 --quiet) >"$work/job.cpio"
-cat "$build/qemu/initramfs.cpio" "$work/job.cpio" >"$work/initrd.cpio"
+cat "$work/initramfs.cpio" "$work/job.cpio" >"$work/initrd.cpio"
 
 append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 loglevel=${HVG_LOGLEVEL:-5} hvg.lane=$lane edd=off"
 
