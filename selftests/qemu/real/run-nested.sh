@@ -128,8 +128,13 @@ if [ ! -c /dev/kvm ]; then
 fi
 qemu-system-x86_64 $(cat /l2.machine) -L /usr/share/qemu -L /usr/share/seabios \
 	-kernel /vmlinuz -initrd /l2.img -append "$(cat /l2.cmdline)" \
-	-serial stdio -serial /dev/ttyS1 </dev/null
-say "L2 qemu rc=$?"
+	-serial stdio -serial /dev/ttyS1 \
+	-trace qemu_system_shutdown_request -D /tmp/l2.trace </dev/null
+rc=$?
+how=reset
+grep -q qemu_system_shutdown_request /tmp/l2.trace && how=poweroff
+echo
+say "L2 qemu rc=$rc $how"
 sync
 poweroff -f
 EOF
@@ -232,6 +237,9 @@ tr -d '\r' <"$work/console" | tee -a "$log" &
 teepid=$!
 start=$(date +%s)
 echo "$me: $mode lane, kernel $kver, timeout ${secs}s" | tee -a "$log"
+# A guest reset (panic=-1, triple fault) also ends QEMU -no-reboot with status 0;
+# only a power-off passes through qemu_system_shutdown_request.
+qemu_cmd+=(-trace qemu_system_shutdown_request -D "$work/qemu.trace")
 timeout -k 10 "$secs" "${qemu_cmd[@]}" </dev/null >"$work/console" 2>&1 &
 pid=$!
 rc=0
@@ -246,10 +254,16 @@ if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 elif [ "$rc" -ne 0 ]; then
 	die "QEMU failed (exit $rc, $mode lane) after ${took}s; console in $log"
 fi
+outer=L2
+[ "$mode" = nested ] && outer=L1
+grep -q qemu_system_shutdown_request "$work/qemu.trace" ||
+	die "$outer reset instead of powering off (kernel panic or triple fault) after ${took}s; console in $log"
 if [ "$mode" = nested ]; then
-	l2rc=$(sed -n 's/^hvg-real-l1: L2 qemu rc=\([0-9]*\).*/\1/p' "$log" | tail -n 1)
-	[ -n "$l2rc" ] || die "L1 did not run L2 after ${took}s; console in $log"
-	[ "$l2rc" -eq 0 ] || die "L2 QEMU failed (exit $l2rc) after ${took}s; console in $log"
+	l2=$(sed -n 's/.*hvg-real-l1: L2 qemu rc=\([0-9]* [a-z]*\).*/\1/p' "$log" | tail -n 1)
+	[ -n "$l2" ] || die "L1 did not run L2 after ${took}s; console in $log"
+	[ "${l2% *}" -eq 0 ] || die "L2 QEMU failed (exit ${l2% *}) after ${took}s; console in $log"
+	[ "${l2#* }" = poweroff ] ||
+		die "L2 reset instead of powering off (kernel panic or triple fault) after ${took}s; console in $log"
 fi
 [ -s "$results" ] || die "guest finished but wrote no results after ${took}s; console in $log"
 echo "$me: done in ${took}s ($mode lane)" | tee -a "$log"
