@@ -62,8 +62,10 @@ static int check_header(struct pci_dev *pdev, void __iomem *ctl)
 		return -ENODEV;
 	emu->abi_version = readl(ctl + HDR(abi_version));
 	if (emu->abi_version != HVEMU_ABI_VERSION) {
-		pr_err("hvhost doorbell ABI version %u is not supported (this module speaks ABI version %u)\n",
-		       emu->abi_version, HVEMU_ABI_VERSION);
+		/* One line per load, however often the core probes. */
+		if (emu->probe_err != -EPROTONOSUPPORT)
+			pr_err("hvhost doorbell ABI version %u is not supported (this module speaks ABI version %u)\n",
+			       emu->abi_version, HVEMU_ABI_VERSION);
 		return -EPROTONOSUPPORT;
 	}
 	emu->header_size = readl(ctl + HDR(header_size));
