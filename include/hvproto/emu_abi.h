@@ -40,6 +40,19 @@
  * Interrupts (hvhost -> guest): to interrupt VP i (an unmasked SINT with a
  * new message or event flag), hvhost signals the guest's eventfd for MSI-X
  * vector i; the guest binds vector i to the CPU of VP i.
+ *
+ * Further rules:
+ * - VP index i is Linux CPU i: a CPU must know its slot before it can issue
+ *   any request, so the guest refuses to bind when nr_slots < nr_cpu_ids,
+ *   and VP_INDEX read through slot i returns i.
+ * - QEMU's ivshmem-doorbell "vectors" property must equal nr_slots; neither
+ *   side can check it, so the runner starts both from one number.
+ * - A req_seq that differs from done_seq by any amount is one request.
+ * - A posted request that fails (e.g. #UD) is only counted by hvhost.
+ * - cpuid_features[2] (ECX), cpuid_features[3] (EDX) and cpuid_hints are
+ *   zero in ABI version 1.
+ * - GUEST_OS_ID and HYPERCALL are partition-wide, as in the TLFS; every
+ *   other synthetic MSR is per VP.
  */
 #ifndef HVPROTO_EMU_ABI_H
 #define HVPROTO_EMU_ABI_H
