@@ -5,7 +5,7 @@
 # emulation plus QEMU's VMBus server and hyperv-testdev.
 #
 #   run-nested.sh --initramfs IMG --results FILE --log FILE --timeout SECS \
-#                 --append 'KERNEL CMDLINE'
+#                 --append 'KERNEL CMDLINE' [--quiet]
 #
 # Where the host's /dev/kvm can run a Hyper-V-enlightened guest, L2 runs directly on
 # it.  Otherwise (no /dev/kvm, or a KVM without Hyper-V support, as on the CI
@@ -17,7 +17,8 @@
 # Serial ports: L2 ttyS0 is its console, L2 ttyS1 carries results.  In the nested
 # case L1's QEMU maps L2 ttyS1 straight onto L1's own ttyS1 (raw), which the host
 # maps to FILE, so result lines stream up unchanged and survive a timeout.  Both
-# consoles (L1 stays quiet apart from "hvg-real-l1:" lines) go to LOG and stdout.
+# consoles (L1 stays quiet apart from "hvg-real-l1:" lines) go to LOG, and to stdout
+# unless --quiet.
 #
 # Exit: 0 when QEMU finished and FILE holds results; 124 on timeout; 1 when QEMU (L1
 # or L2) failed or the guest wrote no results; 2 on usage errors.  One "run-nested:"
@@ -47,12 +48,13 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 
 die() { echo "$me: $1" >&2; exit "${2:-1}"; }
+note() { echo "$me: $1" >>"$log"; [ -n "$quiet" ] || echo "$me: $1"; }
 usage() {
-	echo "usage: $me --initramfs IMG --results FILE --log FILE --timeout SECS --append 'CMDLINE'" >&2
+	echo "usage: $me --initramfs IMG --results FILE --log FILE --timeout SECS --append 'CMDLINE' [--quiet]" >&2
 	exit 2
 }
 
-img='' results='' log='' secs='' append=''
+img='' results='' log='' secs='' append='' quiet=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--initramfs) img=${2-}; shift 2 || usage ;;
@@ -60,6 +62,7 @@ while [ $# -gt 0 ]; do
 	--log) log=${2-}; shift 2 || usage ;;
 	--timeout) secs=${2-}; shift 2 || usage ;;
 	--append) append=${2-}; shift 2 || usage ;;
+	--quiet) quiet=1; shift ;;
 	-h|--help) usage ;;
 	*) echo "$me: unknown argument '$1'" >&2; usage ;;
 	esac
@@ -233,10 +236,14 @@ fi
 rm -f "$results"
 : >"$log"
 mkfifo "$work/console"
-tr -d '\r' <"$work/console" | tee -a "$log" &
+if [ -n "$quiet" ]; then
+	tr -d '\r' <"$work/console" >>"$log" &
+else
+	tr -d '\r' <"$work/console" | tee -a "$log" &
+fi
 teepid=$!
 start=$(date +%s)
-echo "$me: $mode lane, kernel $kver, timeout ${secs}s" | tee -a "$log"
+note "$mode lane, kernel $kver, timeout ${secs}s"
 # A guest reset (panic=-1, triple fault) also ends QEMU -no-reboot with status 0;
 # only a power-off passes through qemu_system_shutdown_request.
 qemu_cmd+=(-trace qemu_system_shutdown_request -D "$work/qemu.trace")
@@ -266,5 +273,5 @@ if [ "$mode" = nested ]; then
 		die "L2 reset instead of powering off (kernel panic or triple fault) after ${took}s; console in $log"
 fi
 [ -s "$results" ] || die "guest finished but wrote no results after ${took}s; console in $log"
-echo "$me: done in ${took}s ($mode lane)" | tee -a "$log"
+note "done in ${took}s ($mode lane)"
 exit 0
