@@ -18,6 +18,9 @@
 #ifndef BIT
 #define BIT(nr)		(1UL << (nr))
 #endif
+#ifndef __packed
+#define __packed	__attribute__((packed))
+#endif
 #ifndef BIT_ULL
 #define BIT_ULL(nr)	(1ULL << (nr))
 #endif
