@@ -53,8 +53,10 @@ sparse:
 w1:
 	tools/static-check.sh w1
 
+# User-space unit tests (TAP): hvhost, and the ring core where it exists.
+UNIT_DIRS := hvhost $(wildcard vmbus/tests)
 unit:
-	$(MAKE) -C hvhost check
+	@for d in $(UNIT_DIRS); do $(MAKE) -s --no-print-directory -C $$d check || exit 1; done
 
 clean:
 	-$(KMAKE) clean

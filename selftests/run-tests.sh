@@ -132,7 +132,7 @@ if selected static; then
 fi
 if selected unit; then
 	if [ -e hvhost/Makefile ]; then
-		run_tap unit "unit: " make -s -C hvhost check
+		run_tap unit "unit: " make -s --no-print-directory unit
 	else
 		tap_result "ok - unit # SKIP no hvhost/Makefile"
 	fi
