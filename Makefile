@@ -56,7 +56,8 @@ w1:
 # User-space unit tests (TAP): hvhost, and the ring core where it exists.
 UNIT_DIRS := hvhost $(wildcard vmbus/tests)
 unit:
-	@for d in $(UNIT_DIRS); do $(MAKE) -s --no-print-directory -C $$d check || exit 1; done
+	@rc=0; for d in $(UNIT_DIRS); do \
+		$(MAKE) -s --no-print-directory -C $$d check || rc=1; done; exit $$rc
 
 clean:
 	-$(KMAKE) clean
