@@ -11,6 +11,9 @@ set -eu
 
 PKGS="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static
 sparse linux-source-6.1 cpio kmod gcc make libc6-dev perl xz-utils gzip"
+# Building the debug guest kernel (tools/debug-kernel.sh): the kconfig
+# parser, timeconst and objtool.
+PKGS="$PKGS bc bison flex libelf-dev"
 # The packages of the programs copied into the guest image.
 PKGS="$PKGS $(sed -e 's/#.*//' "$(dirname "$0")/../selftests/qemu/programs" 2>/dev/null |
 	awk 'NF > 1 { print $2 }')"
