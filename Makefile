@@ -5,11 +5,14 @@
 #
 #   make                 build every module against KDIR, and hvhost
 #   make run [CMD='...'] boot a guest against hvhost with the suite loaded
-#   make check           every test: static, unit, guest lanes
+#   make check           every test: static, unit, guest lanes on both kernels
 #   make style | sparse | w1    one static check
 #
 # Variables: KDIR (default: the installed Debian kernel's headers),
 #            LANE=emu|real, KERNEL=stock|debug, TESTS='hvcall ...'.
+# KERNEL=debug builds (once, cached: tools/debug-kernel.sh) the debug guest
+# kernel and builds the modules against it in $(BUILD)/debug/src, a copy of
+# the tree, so the stock objects are left alone.
 
 KVER ?= $(shell tools/kver.sh 2>/dev/null)
 KDIR ?= /lib/modules/$(KVER)/build
@@ -20,15 +23,30 @@ export KVER KDIR LANE KERNEL BUILD
 
 KCONFIG := CONFIG_HVG=m CONFIG_HVG_HVCALL=m CONFIG_HVG_SELFTESTS=m
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) $(KCONFIG)
+DEBUG_SRC = $(BUILD)/debug/src
+# What `make check` runs on: both kernels unless KERNEL is given.
+CHECK_KERNEL = $(if $(filter file,$(origin KERNEL)),all,$(KERNEL))
 
-.PHONY: all modules hvhost clean deps run check style sparse w1 unit
+.PHONY: all modules modules-stock modules-debug hvhost clean deps run check \
+	style sparse w1 unit
 
 all: modules hvhost
 
-modules:
+modules: modules-$(if $(filter debug,$(KERNEL)),debug,stock)
+
+modules-stock:
 	@test -n "$(KVER)" -o "$(origin KDIR)" = command-line || \
 		{ echo "no kernel headers: run tools/deps.sh"; exit 1; }
 	$(KMAKE) modules
+
+modules-debug:
+	@tools/debug-kernel.sh >/dev/null
+	mkdir -p $(DEBUG_SRC)
+	tar -cf - --exclude=./build --exclude=./.git --exclude=./hvhost \
+		--exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' --exclude='*.mod' \
+		--exclude='*.mod.c' --exclude='*.a' --exclude=modules.order \
+		--exclude=Module.symvers . | tar -xf - -C $(DEBUG_SRC)
+	$(MAKE) -C $$(tools/debug-kernel.sh --dir)/linux M=$(DEBUG_SRC) $(KCONFIG) modules
 
 hvhost:
 	$(MAKE) -C hvhost
@@ -41,8 +59,9 @@ run: deps
 	selftests/qemu/run.sh $(if $(value CMD),--cmd '$(subst ','\'',$(value CMD))')
 
 check: deps
-	$(MAKE) all
-	LANE=$(if $(filter file,$(origin LANE)),all,$(LANE)) selftests/run-tests.sh
+	$(MAKE) all KERNEL=stock
+	LANE=$(if $(filter file,$(origin LANE)),all,$(LANE)) KERNEL=$(CHECK_KERNEL) \
+		selftests/run-tests.sh
 
 style:
 	tools/static-check.sh style

@@ -7,6 +7,9 @@
 # "DIR/SCRIPT: ", e.g. "hvcall/synic.sh: ok 1 - sint masked". A script that
 # fails without a "not ok", times out, or reports nothing gets a "not ok" line
 # of its own; exit status 4 (kselftest's skip) gets "ok - SCRIPT # SKIP".
+# On the debug kernel, timeouts are scaled by HVG_SLOWDOWN and a kmemleak
+# scan follows every script (load/unload cycles leak there first): a leak
+# gets "DIR/SCRIPT: not ok - kmemleak ...".
 
 run_script() {	# run_script DIR SCRIPT TIMEOUT
 	tag="$1/$2"
@@ -35,6 +38,8 @@ run_script() {	# run_script DIR SCRIPT TIMEOUT
 	elif ! [ -s /tmp/hvg-tap ]; then
 		echo "$tag: not ok - $2 reported no TAP result"
 	fi
+	hvg-kmemleak "$tag" >&2 ||
+		echo "$tag: not ok - kmemleak: suspected leaks after $2 (console log)"
 }
 
 for dir; do
@@ -47,7 +52,7 @@ for dir; do
 	for script in "/selftests/$dir"/*.sh; do
 		[ -x "$script" ] || continue
 		found=1
-		run_script "$dir" "$(basename "$script")" "${timeout:-300}"
+		run_script "$dir" "$(basename "$script")" $((${timeout:-300} * ${HVG_SLOWDOWN:-1}))
 	done
 	[ -n "$found" ] || echo "$dir: not ok - no executable *.sh test"
 done

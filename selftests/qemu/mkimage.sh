@@ -5,12 +5,17 @@
 # under /lib/modules/$KVER/extra (plus the in-tree modules they need), the
 # selftests tree under /selftests, and the init.
 # Usage: mkimage.sh OUT.cpio   (KVER from the environment or tools/kver.sh)
+# The debug kernel (run.sh, KERNEL=debug) sets HVG_MODTREE, the tree its
+# modules were built in (default: this one), and HVG_KMODS_ROOT, where its
+# in-tree modules are installed (default: the host's /).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 out=$(realpath -m "$1")
 kver=${KVER:-$("$top/tools/kver.sh")}
 root=$out.root
+modtree=${HVG_MODTREE:-$top}
+kmods_root=${HVG_KMODS_ROOT:-}
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 lines() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$@"; }
@@ -47,24 +52,28 @@ done
 # The suite's modules, the in-tree modules they (and kmods) need, depmod.
 moddir=$root/lib/modules/$kver
 mkdir -p "$moddir/extra"
-ours=$(cd "$top" && find hvcall vmbus storvsc netvsc timesync balloon selftests \
+ours=$(cd "$modtree" && find hvcall vmbus storvsc netvsc timesync balloon selftests \
 	-name '*.ko' 2>/dev/null | sort || true)
 names=
 for ko in $ours; do
-	cp "$top/$ko" "$moddir/extra/"
+	cp "$modtree/$ko" "$moddir/extra/"
 	names="$names $(basename "$ko" .ko | tr - _)"
 done
 needed=$(lines "$here/kmods")
 for ko in $ours; do
-	for dep in $(modinfo -F depends "$top/$ko" | tr , ' '); do
+	for dep in $(modinfo -F depends "$modtree/$ko" | tr , ' '); do
 		case " $names " in *" ${dep//-/_} "*) ;; *) needed="$needed $dep" ;; esac
 	done
 done
 for mod in $needed; do
-	modprobe -S "$kver" --show-depends "$mod" | awk '$1 == "insmod" { print $2 }'
-done | sort -u | while read -r ko; do copy_file "$ko"; done
+	modprobe -d "${kmods_root:-/}" -S "$kver" --show-depends "$mod" |
+		awk '$1 == "insmod" { print $2 }'
+done | sort -u | while read -r ko; do
+	mkdir -p "$root$(dirname "${ko#"$kmods_root"}")"
+	cp -L "$ko" "$root${ko#"$kmods_root"}"
+done
 for f in modules.builtin modules.builtin.modinfo modules.order; do
-	cp "/lib/modules/$kver/$f" "$moddir/"
+	cp "$kmods_root/lib/modules/$kver/$f" "$moddir/"
 done
 depmod -b "$root" "$kver"
 
@@ -75,6 +84,7 @@ tar -C "$top/selftests" -cf - --exclude=./qemu --exclude='*.ko' --exclude='*.o' 
 	--exclude=modules.order --exclude=Module.symvers . | tar -C "$root/selftests" -xf -
 install -m 755 "$here/init" "$root/init"
 install -m 755 "$here/guest-tests.sh" "$here/tour.sh" "$root/hvg/"
+install -m 755 "$here/kmemleak.sh" "$root/usr/bin/hvg-kmemleak"
 install -m 755 "$here/hvctl" "$root/usr/bin/hvctl"
 lines "$here/modules" >"$root/hvg/modules"
 

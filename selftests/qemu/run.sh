@@ -9,8 +9,13 @@
 # Options: --results FILE, --log FILE (console log, default
 # $BUILD/logs/run.log), --quiet (console to the log only), --timeout SECS
 # (default $HVG_TIMEOUT or 900), --hvhost-args 'ARGS'.
-# Environment: LANE=emu|real, KERNEL=stock, BUILD, KVER, HVHOST (the hvhost
-# binary), HVG_LOGLEVEL (guest console loglevel, default 5: warnings and up).
+# Environment: LANE=emu|real, KERNEL=stock|debug, BUILD, KVER, HVHOST (the
+# hvhost binary), HVG_LOGLEVEL (guest console loglevel, default 5: warnings
+# and up), HVG_DEBUG_SLOWDOWN (default 4).
+# KERNEL=debug (emu lane only) boots the debug kernel of tools/debug-kernel.sh
+# with the modules `make modules KERNEL=debug` built in $BUILD/debug/src, in
+# 2 GiB (KASAN's shadow, lockdep, kmemleak), and scales the default timeout
+# and the guest's per-test timeouts by HVG_DEBUG_SLOWDOWN.
 # Exit status: the command's with --cmd; 124 on timeout; 1 when the guest
 # reported no end (crash, panic).
 set -euo pipefail
@@ -20,7 +25,7 @@ build=${BUILD:-$top/build}
 kver=${KVER:-$("$top/tools/kver.sh")}
 lane=${LANE:-emu}
 hvhost=${HVHOST:-$top/hvhost/hvhost}
-timeout=${HVG_TIMEOUT:-900}
+timeout=${HVG_TIMEOUT:-}
 mode=shell payload=/hvg/tour.sh results= log=$build/logs/run.log quiet= host_args=
 
 while [ $# -gt 0 ]; do
@@ -36,11 +41,22 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+mem_mb=1024 slow=1 image=/boot/vmlinuz-$kver
 case ${KERNEL:-stock} in
 stock) ;;
-debug) echo "run.sh: KERNEL=debug is not available yet (the debug kernel build is a later issue)" >&2; exit 1 ;;
+debug)
+	[ "$lane" = emu ] || { echo "run.sh: KERNEL=debug runs on the emu lane only (the real lane boots the stock kernel)" >&2; exit 1; }
+	ddir=$("$top/tools/debug-kernel.sh" --dir) || {
+		echo "run.sh: the debug kernel is not built yet ('make modules KERNEL=debug' builds it, once)" >&2; exit 1; }
+	[ -n "$(find "$build/debug/src" -name '*.ko' 2>/dev/null | head -n 1)" ] || {
+		echo "run.sh: no modules built for the debug kernel in $build/debug/src ('make modules KERNEL=debug')" >&2; exit 1; }
+	kver=$(cat "$ddir/release") image=$ddir/vmlinuz mem_mb=2048 slow=${HVG_DEBUG_SLOWDOWN:-4}
+	export HVG_MODTREE=$build/debug/src HVG_KMODS_ROOT=$ddir/modules
+	;;
 *) echo "run.sh: unknown KERNEL=$KERNEL (stock or debug)" >&2; exit 1 ;;
 esac
+export KVER=$kver
+timeout=${timeout:-$((900 * slow))}
 interactive=
 if [ "$mode" = shell ]; then	# the real lane's console is not interactive
 	if [ -t 0 ] && [ -t 1 ] && [ "$lane" = emu ]; then interactive=1; else mode=cmd; fi
@@ -73,6 +89,7 @@ mkdir -p "$work/job/hvg" "$sock" "$(dirname "$log")" "$(dirname "$results")"
 cat "$work/initramfs.cpio" "$work/job.cpio" >"$work/initrd.cpio"
 
 append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 loglevel=${HVG_LOGLEVEL:-5} hvg.lane=$lane edd=off"
+[ "$slow" = 1 ] || append="$append hvg.slowdown=$slow"
 
 if [ "$lane" = real ]; then
 	nested=$here/real/run-nested.sh
@@ -86,9 +103,9 @@ if [ "$lane" = real ]; then
 else
 	[ "$lane" = emu ] || { echo "run.sh: unknown LANE=$lane (emu or real)" >&2; exit 1; }
 	[ -x "${hvhost%% *}" ] || { echo "run.sh: no hvhost at $hvhost (make hvhost, or set HVHOST)" >&2; exit 1; }
-	truncate -s 1G "$ram"
+	truncate -s "${mem_mb}M" "$ram"
 	# shellcheck disable=SC2086 # HVHOST and the extra arguments are word lists
-	$hvhost run --ivshmem-socket "$sock/ivshmem" --ram-file "$ram" --ram-size $((1 << 30)) \
+	$hvhost run --ivshmem-socket "$sock/ivshmem" --ram-file "$ram" --ram-size $((mem_mb << 20)) \
 		--vcpus 2 --ctl-socket "$sock/ctl" $host_args >"$work/hvhost.log" 2>&1 &
 	hvhost_pid=$!
 	for _ in $(seq 100); do
@@ -107,10 +124,10 @@ else
 		con=(-chardev "stdio,id=con,logfile=$log" -serial chardev:con)
 	fi
 	qemu=(qemu-system-x86_64 -machine q35,memory-backend=mem -accel tcg,thread=multi
-		-cpu max -smp 2 -m 1G
-		-object "memory-backend-file,id=mem,size=1G,mem-path=$ram,share=on"
+		-cpu max -smp 2 -m "${mem_mb}M"
+		-object "memory-backend-file,id=mem,size=${mem_mb}M,mem-path=$ram,share=on"
 		-chardev "socket,path=$sock/ivshmem,id=ivs" -device ivshmem-doorbell,chardev=ivs,vectors=2
-		-kernel "/boot/vmlinuz-$kver" -initrd "$work/initrd.cpio" -append "$append"
+		-kernel "$image" -initrd "$work/initrd.cpio" -append "$append"
 		-nographic -nodefaults -no-reboot -bios qboot.rom
 		"${con[@]}" -serial "file:$results" "${ctl[@]}")
 	set +e
