@@ -85,6 +85,7 @@ emu_lane() {
 	t regs "SynIC enabled on every CPU (guest view)"
 	result "SynIC enabled on every VP (hvctl synic)" "$(synic_enabled_host)"
 	t echo "10000 echoed messages complete and in order, MessagePending seen"
+	last_line "hvg_hvcall_test: echo: [0-9]"
 	t event "1000 signal-event round trips per CPU"
 	t masked "a masked SINT gets no interrupt"
 	before=$(stat post_message)
@@ -99,42 +100,93 @@ emu_lane() {
 	result "no kernel warning or hvg_hvcall error in dmesg" "$(dmesg_bad)"
 }
 
-rdmsr() {	# rdmsr CPU MSR
-	dd if="/dev/cpu/$1/msr" bs=8 count=1 skip=$(($2)) iflag=skip_bytes 2>/dev/null |
-		od -A n -t x8 | tr -d ' '
+msrs() { cat /sys/kernel/debug/hvg_hvcall_msrs 2>&1; }
+
+# The partition-wide MSRs the kernel set, as every CPU reads them.
+hv_msrs() { msrs | awk '{ print $1, $2, $3 }'; }
+
+hv_msrs_set() {	# hv_msrs_set MSRS: the kernel enabled hypercalls on every CPU
+	[ "$(echo "$1" | grep -c '^cpu=')" = "$(grep -c ^processor /proc/cpuinfo)" ] ||
+		{ echo "MSR lines: $1"; return; }
+	echo "$1" | awk '{
+		split($2, g, "="); split($3, h, "=")
+		if (g[2] == "0" || g[2] == "err" || h[2] == "err" ||
+		    substr(h[2], length(h[2])) !~ /[13579bdf]/) print "not set: " $0
+	}'
 }
 
-hv_msrs() { echo "$(rdmsr 0 0x40000000) $(rdmsr 0 0x40000001)"; }
+# msr_bad FIELD AWK-TEST: CPU lines whose FIELD's value v fails AWK-TEST
+msr_bad() {
+	msrs | awk -v f="$1" '{
+		for (i = 2; i <= NF; i++) {
+			split($i, kv, "=")
+			if (kv[1] != f) continue
+			v = kv[2]; last = substr(v, length(v))
+			if (v == "err" || !('"$2"')) print $1 " " $i
+		}
+	}'
+}
+
+synic_enabled_msr() {
+	[ "$(msrs | grep -c '^cpu=')" = "$(grep -c ^processor /proc/cpuinfo)" ] ||
+		echo "MSR lines: $(msrs)"
+	msr_bad scontrol 'last ~ /[13579bdf]/'
+	msr_bad simp 'last ~ /[13579bdf]/'
+	msr_bad siefp 'last ~ /[13579bdf]/'
+}
 
 synic_disabled_msr() {
-	c=0
-	while [ -e "/dev/cpu/$c/msr" ]; do
-		sc=$(rdmsr "$c" 0x40000080)
-		simp=$(rdmsr "$c" 0x40000083)
-		[ $((0x${sc:-1} & 1)) = 0 ] && [ $((0x${simp:-1} & 1)) = 0 ] ||
-			echo "CPU $c: scontrol=$sc simp=$simp"
-		c=$((c + 1))
+	msr_bad scontrol 'last ~ /[02468ace]/'
+	msr_bad simp 'last ~ /[02468ace]/'
+	msr_bad siefp 'last ~ /[02468ace]/'
+	msr_bad unmasked 'v == "0x0" || v == "0"'
+}
+
+real_cycles() {	# real_cycles N: unload/load, SynIC off after each unload
+	i=0
+	while [ $i -lt "$1" ]; do
+		i=$((i + 1))
+		rmmod hvg_hvcall 2>&1 || return
+		bad=$(synic_disabled_msr)
+		[ -z "$bad" ] || { echo "cycle $i after unload: $bad"; return; }
+		modprobe hvg_hvcall 2>&1 || return
+		bad=$(synic_enabled_msr)
+		[ -z "$bad" ] || { echo "cycle $i after load: $bad"; return; }
 	done
 }
 
+# last_line PATTERN: the last dmesg line matching, as a TAP comment
+last_line() { dmesg | grep "$1" | tail -n 1 | sed 's/^\[[^]]*\] /# /'; }
+
 real_lane() {
-	echo "1..8"
+	echo "1..13"
 	rmmod hvg_hvcall_test hvg_hvcall 2>/dev/null
-	modprobe msr
+	modprobe hvg_hvcall_msrs
 	m0=$(hv_msrs)
-	result "hvg_hvcall loads with backend hyperv" "$(load_check hyperv)"
+	result "the kernel set the guest OS ID and enabled hypercalls on every CPU" \
+		"$(hv_msrs_set "$m0")"
+	result "hvg_hvcall loads with backend hyperv, reusing the kernel's hypercall page" \
+		"$(load_check hyperv; dmesg | grep -q "hvg_hvcall: backend hyperv (kernel's hypercall page" ||
+			echo "no 'kernel's hypercall page' in: $(dmesg | grep 'hvg_hvcall: backend')")"
 	m1=$(hv_msrs)
-	modprobe hvg_hvcall_test || true
-	t regs "SynIC enabled on every CPU"
-	t postval "post-message validation; unknown connection gets status 18"
-	skip "echo through hyperv-testdev" "not driven yet"
-	skip "signal-event through hyperv-testdev" "not driven yet"
+	result "guest OS ID and HYPERCALL MSRs unchanged by loading" \
+		"$([ "$m0" = "$m1" ] || echo "before: $m0; loaded: $m1")"
+	result "SynIC enabled on every CPU (MSRs)" "$(synic_enabled_msr)"
+	modprobe hvg_hvcall_test host=testdev || true
+	t regs "SynIC registers on every CPU (hvg_synic_read_regs)"
+	t postval "post-message validation; unknown connection gets status 0x12"
+	t echo "echoed messages through hyperv-testdev complete and in order, MessagePending seen"
+	last_line "hvg_hvcall_test: echo: [0-9]"
+	t event "signal-event round trips through hyperv-testdev on every CPU"
+	t masked "a masked SINT gets no interrupt (hyperv-testdev)"
 	rmmod hvg_hvcall_test hvg_hvcall
 	m2=$(hv_msrs)
-	result "guest OS ID and HYPERCALL MSRs unchanged across load/unload" \
-		"$([ "$m0" = "$m1" ] && [ "$m0" = "$m2" ] || echo "before $m0, loaded $m1, after $m2")"
-	result "SynIC disabled on every CPU after unload" "$(synic_disabled_msr)"
-	modprobe hvg_hvcall
+	result "guest OS ID and HYPERCALL MSRs unchanged after unload" \
+		"$([ "$m0" = "$m2" ] || echo "before: $m0; after: $m2")"
+	result "SynIC disabled and every SINT masked on every CPU after unload" \
+		"$(synic_disabled_msr)"
+	result "5 unload/load cycles: SynIC on after each load, off after each unload" \
+		"$(modprobe hvg_hvcall 2>&1 && real_cycles 5)"
 	result "no kernel warning or hvg_hvcall error in dmesg" "$(dmesg_bad)"
 }
 

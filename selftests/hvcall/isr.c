@@ -21,11 +21,11 @@ struct t_state t_state;
  * @payload: 30 qwords
  * @seq: sequence number
  *
- * Return: its size in bytes (16..240).
+ * Return: its size in bytes, 16 up to the test host's largest payload.
  */
 u32 t_payload_fill(u64 *payload, u32 seq)
 {
-	u32 n = 2 + seq % (HVP_MESSAGE_PAYLOAD_QWORDS - 1), i;
+	u32 n = 2 + seq % (t_host->payload_qwords - 1), i;
 	u64 sum = 0;
 
 	payload[0] = seq;

@@ -2,7 +2,8 @@
 /*
  * hvg_hvcall_test: test triggers for hvg_hvcall. Writing a test name to
  * /sys/kernel/debug/hvg_hvcall_test/run runs it; reading gives "pass" or
- * "fail: reason" for the last test run.
+ * "fail: reason" for the last test run. The echo and event tests talk to
+ * the host's test service named by the "host" parameter.
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -11,6 +12,10 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include "test.h"
+
+static char *host = "auto";
+module_param(host, charp, 0444);
+MODULE_PARM_DESC(host, "test service: auto (default), emu, testdev or none");
 
 struct t_case {
 	const char *name;
@@ -84,7 +89,14 @@ static const struct file_operations run_fops = {
 
 static int __init t_init(void)
 {
+	int ret;
+
 	init_waitqueue_head(&t_state.wq);
+	ret = t_host_init(host);
+	if (ret) {
+		pr_err("hvg_hvcall_test: host=%s: %d\n", host, ret);
+		return ret;
+	}
 	dir = debugfs_create_dir("hvg_hvcall_test", NULL);
 	debugfs_create_file("run", 0600, dir, NULL, &run_fops);
 	return 0;
@@ -93,6 +105,7 @@ static int __init t_init(void)
 static void __exit t_exit(void)
 {
 	debugfs_remove_recursive(dir);
+	t_host_exit();
 }
 
 module_init(t_init);

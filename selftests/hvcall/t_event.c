@@ -1,23 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Event test: HvSignalEvent through hvhost's event service sets a flag on
- * the target VP and interrupts it; the ISR on that CPU sees and clears
- * exactly that flag. 1000 round trips per online CPU.
+ * Event test: HvSignalEvent through the test host's event connections sets
+ * a flag on the target VP and interrupts it; the ISR on that CPU sees and
+ * clears exactly that flag. Round trips to every online CPU's VP.
  */
+#include <linux/cpu.h>
 #include <linux/cpumask.h>
-#include <hvproto/emu_abi.h>
 #include <linux/sched.h>
 #include "test.h"
 
-#define T_EVENT_ROUNDS	1000
-
 static int round_trip(unsigned int cpu, unsigned int i, char *reason)
 {
-	u32 conn = HVEMU_TEST_EVENT_CONN(hvg_vp_index(cpu), T_EVENT_SINT);
-	u16 flag = (i * 7 + cpu) % HVP_EVENT_FLAGS_COUNT;
+	struct t_event_target t;
+	u16 flag;
 	int ret;
 
-	ret = hvg_signal_event(conn, flag);
+	t_host->event_target(cpu, T_EVENT_SINT, i, &t);
+	flag = t.flag;
+	ret = hvg_signal_event(t.conn, t.signal_flag);
 	if (ret) {
 		snprintf(reason, T_REASON_LEN, "CPU %u round %u: signal %d",
 			 cpu, i, ret);
@@ -41,21 +41,44 @@ static int round_trip(unsigned int cpu, unsigned int i, char *reason)
 	return 0;
 }
 
+static int event_cpu(unsigned int cpu, char *reason)
+{
+	unsigned int i;
+	int ret;
+
+	ret = t_host->event_open(cpu, T_EVENT_SINT);
+	if (ret) {
+		snprintf(reason, T_REASON_LEN, "CPU %u: event_open %d", cpu,
+			 ret);
+		return -1;
+	}
+	for (i = 0; i < t_host->event_rounds && !ret; i++)
+		ret = round_trip(cpu, i, reason);
+	t_host->event_close(cpu, T_EVENT_SINT);
+	return ret;
+}
+
 static int event_body(char *reason)
 {
-	unsigned int cpu, i;
+	unsigned int cpu;
+	int ret = 0;
 
-	for_each_online_cpu(cpu)
-		for (i = 0; i < T_EVENT_ROUNDS; i++)
-			if (round_trip(cpu, i, reason))
-				return -1;
-	return 0;
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		ret = event_cpu(cpu, reason);
+		if (ret)
+			break;
+	}
+	cpus_read_unlock();
+	return ret;
 }
 
 int t_event(char *reason)
 {
 	int ret;
 
+	if (t_need_host(reason))
+		return -1;
 	ret = t_isr_start(T_NO_SINT, T_EVENT_SINT);
 	if (ret) {
 		snprintf(reason, T_REASON_LEN, "set_isr %d", ret);

@@ -8,7 +8,7 @@
 #include <linux/delay.h>
 #include <linux/io.h>
 #include <linux/kernel.h>
-#include <hvproto/emu_abi.h>
+#include <asm/sync_bitops.h>
 #include <linux/sched.h>
 #include "test.h"
 
@@ -52,43 +52,75 @@ static bool flag_set(unsigned int cpu, u8 sint, unsigned int flag)
 			(unsigned long *)hvg_synic_event_flags(cpu, sint)->flags);
 }
 
-static int masked_body(unsigned int cpu, char *reason)
+static void flag_clear(unsigned int cpu, u8 sint, unsigned int flag)
 {
-	u32 conn = HVEMU_TEST_EVENT_CONN(hvg_vp_index(cpu), T_MASKED_SINT);
+	sync_clear_bit(flag,
+		       (unsigned long *)hvg_synic_event_flags(cpu, sint)->flags);
+}
+
+/* While masked: the host sets the flag but raises no interrupt. */
+static int masked_signal(unsigned int cpu, const struct t_event_target *t,
+			 char *reason)
+{
 	int calls, ret;
 
-	clear_bit(3, (unsigned long *)
-		  hvg_synic_event_flags(cpu, T_MASKED_SINT)->flags);
-	ret = hvg_signal_event(conn, 3);
+	flag_clear(cpu, T_MASKED_SINT, t->flag);
+	ret = hvg_signal_event(t->conn, t->signal_flag);
 	msleep(300);
 	calls = atomic_read(&t_state.isr_calls);
-	if (ret || calls || !flag_set(cpu, T_MASKED_SINT, 3)) {
+	if (ret || calls || !flag_set(cpu, T_MASKED_SINT, t->flag)) {
 		snprintf(reason, T_REASON_LEN,
-			 "masked: signal %d, %d ISR calls, flag %sset", ret,
-			 calls, flag_set(cpu, T_MASKED_SINT, 3) ? "" : "not ");
+			 "masked: signal %d, %d ISR calls, flag %u %sset", ret,
+			 calls, t->flag,
+			 flag_set(cpu, T_MASKED_SINT, t->flag) ? "" : "not ");
 		return -1;
 	}
+	return 0;
+}
+
+/* Once unmasked, a signal interrupts. */
+static int unmasked_signal(unsigned int cpu, const struct t_event_target *t,
+			   char *reason)
+{
+	int ret;
+
 	ret = hvg_sint_enable(T_MASKED_SINT);
 	if (ret) {
 		snprintf(reason, T_REASON_LEN, "sint_enable %d", ret);
 		return -1;
 	}
-	/* hvhost may or may not deliver the flag set while masked. */
+	/* The host may or may not deliver the flag set while masked. */
+	if (wait_event_timeout(t_state.wq,
+			       atomic_read(&t_state.evt_seen[cpu]), HZ))
+		return 0;
+	pr_info("hvg_hvcall_test: flag set while masked not delivered at unmask\n");
+	flag_clear(cpu, T_MASKED_SINT, t->flag);
+	hvg_signal_event(t->conn, t->signal_flag);
 	if (!wait_event_timeout(t_state.wq,
 				atomic_read(&t_state.evt_seen[cpu]), HZ)) {
-		pr_info("hvg_hvcall_test: flag set while masked not delivered at unmask\n");
-		clear_bit(3, (unsigned long *)
-			  hvg_synic_event_flags(cpu, T_MASKED_SINT)->flags);
-		hvg_signal_event(conn, 3);
-		if (!wait_event_timeout(t_state.wq,
-					atomic_read(&t_state.evt_seen[cpu]),
-					HZ)) {
-			snprintf(reason, T_REASON_LEN,
-				 "no interrupt after unmasking");
-			return -1;
-		}
+		snprintf(reason, T_REASON_LEN, "no interrupt after unmasking");
+		return -1;
 	}
 	return 0;
+}
+
+static int masked_body(unsigned int cpu, char *reason)
+{
+	struct t_event_target t;
+	int ret;
+
+	ret = t_host->event_open(cpu, T_MASKED_SINT);
+	if (ret) {
+		snprintf(reason, T_REASON_LEN, "event_open %d", ret);
+		return -1;
+	}
+	t_host->event_target(cpu, T_MASKED_SINT, 3, &t);
+	ret = masked_signal(cpu, &t, reason);
+	if (!ret)
+		ret = unmasked_signal(cpu, &t, reason);
+	hvg_sint_disable(T_MASKED_SINT);
+	t_host->event_close(cpu, T_MASKED_SINT);
+	return ret;
 }
 
 /*
@@ -100,6 +132,8 @@ int t_masked(char *reason)
 	unsigned int cpu = cpumask_first(cpu_online_mask);
 	int ret;
 
+	if (t_need_host(reason))
+		return -1;
 	hvg_sint_disable(T_MASKED_SINT);
 	ret = t_isr_start(T_NO_SINT, T_MASKED_SINT);
 	if (ret) {
@@ -107,7 +141,6 @@ int t_masked(char *reason)
 		return -1;
 	}
 	ret = masked_body(cpu, reason);
-	hvg_sint_disable(T_MASKED_SINT);
 	t_isr_stop();
 	return ret;
 }
