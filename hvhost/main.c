@@ -11,6 +11,7 @@
 #include "core/util.h"
 #include "ctl.h"
 #include "run.h"
+#include "vmbus/vmbus.h"
 
 static void usage(FILE *f)
 {
@@ -19,6 +20,8 @@ static void usage(FILE *f)
 		"--ram-size BYTES\n"
 		"                  --vcpus N --ctl-socket PATH "
 		"[--abi-version N] [-v]\n"
+		"                  [--device NAME]... "
+		"[--vmbus-max-version X.Y]\n"
 		"       hvhost ctl CTL_SOCKET COMMAND [ARGS...]\n");
 }
 
@@ -69,6 +72,8 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		{ "vcpus", required_argument, NULL, 'n' },
 		{ "ctl-socket", required_argument, NULL, 'c' },
 		{ "abi-version", required_argument, NULL, 'a' },
+		{ "device", required_argument, NULL, 'd' },
+		{ "vmbus-max-version", required_argument, NULL, 'm' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -94,6 +99,16 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			if (!parse_u32(optarg, &o->abi_version))
 				goto bad;
 			break;
+		case 'd':
+			if (!vsp_find(optarg) ||
+			    o->nr_devices == RUN_MAX_DEVICES)
+				goto bad;
+			o->devices[o->nr_devices++] = optarg;
+			break;
+		case 'm':
+			if (!vmbus_parse_version(optarg, &o->vmbus_max_version))
+				goto bad;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -109,13 +124,18 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 	return 0;
 bad:
 	fprintf(stderr, "hvhost run: bad value '%s' (--ram-size BYTES[K|M|G], "
-		"--vcpus 1..%d, --abi-version N)\n", optarg, HVEMU_MAX_VPS);
+		"--vcpus 1..%d, --abi-version N, --device echo,\n"
+		"  --vmbus-max-version 2.4|3.0|4.0|4.1|5.0|5.1|5.2|5.3)\n",
+		optarg, HVEMU_MAX_VPS);
 	return -EINVAL;
 }
 
 int main(int argc, char **argv)
 {
-	struct run_opts o = { .abi_version = HVEMU_ABI_VERSION };
+	struct run_opts o = {
+		.abi_version = HVEMU_ABI_VERSION,
+		.vmbus_max_version = HVP_VMBUS_VERSION_WIN10_V5_3,
+	};
 
 	if (argc < 2) {
 		usage(stderr);

@@ -19,6 +19,7 @@
 #include "ctl.h"
 #include "run.h"
 #include "test_service.h"
+#include "vmbus/vmbus.h"
 
 struct doorbell {
 	struct loop_source src;
@@ -34,6 +35,7 @@ struct host {
 	struct ivshmem_server ivs;
 	struct ctl_cmds cmds;
 	struct ctl_server ctl;
+	struct vmbus_server *vmbus;
 	struct loop_source ivs_listen;
 	struct loop_source ivs_client;
 	struct loop_source sig;
@@ -57,6 +59,7 @@ static void doorbell_event(struct loop_source *src, uint32_t events)
 	hv_trace("doorbell vp=%u", d->vp);
 	mailbox_process(&h->mb, &h->hv, d->vp);
 	mailbox_scan(&h->mb, &h->hv);
+	vmbus_server_poll(h->vmbus);
 }
 
 static void client_event(struct loop_source *src, uint32_t events)
@@ -141,6 +144,21 @@ static int fail(const char *what, int err)
 	return err;
 }
 
+static int add_devices(struct host *h, const struct run_opts *o)
+{
+	unsigned int i;
+	int err = 0;
+
+	h->vmbus = vmbus_server_create(&h->hv, o->vmbus_max_version);
+	if (!h->vmbus)
+		return -ENOMEM;
+	if (!o->nr_devices)
+		return vmbus_add_device(h->vmbus, vsp_find("echo"), NULL);
+	for (i = 0; !err && i < o->nr_devices; i++)
+		err = vmbus_add_device(h->vmbus, vsp_find(o->devices[i]), NULL);
+	return err;
+}
+
 static int host_serve(struct host *h, const struct run_opts *o)
 {
 	int err;
@@ -148,12 +166,17 @@ static int host_serve(struct host *h, const struct run_opts *o)
 	err = test_service_init(&h->hv);
 	if (err)
 		return fail("test service", err);
+	err = add_devices(h, o);
+	if (err)
+		return fail("vmbus", err);
 	err = ivshmem_server_init(&h->ivs, o->ivshmem_socket, h->mb.fd,
 				  o->vcpus);
 	if (err)
 		return fail(o->ivshmem_socket, err);
 	synic_set_irq(&h->hv.synic, raise_irq, &h->ivs);
 	err = ctl_cmds_init(&h->cmds, &h->hv);
+	if (!err)
+		err = vmbus_ctl_register(h->vmbus, &h->cmds);
 	if (!err)
 		err = ctl_server_init(&h->ctl, &h->loop, &h->cmds,
 				      o->ctl_socket);
@@ -204,6 +227,7 @@ int host_run(const struct run_opts *o)
 		goto err_hv;
 	}
 	err = host_serve(h, o);
+	vmbus_server_destroy(h->vmbus);
 	loop_uninit(&h->loop);
 err_hv:
 	hv_uninit(&h->hv);

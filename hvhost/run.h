@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#define RUN_MAX_DEVICES	64
+
 struct run_opts {
 	const char *ivshmem_socket;
 	const char *ram_file;
@@ -12,6 +14,9 @@ struct run_opts {
 	uint64_t ram_size;
 	unsigned int vcpus;
 	uint32_t abi_version;
+	uint32_t vmbus_max_version;
+	const char *devices[RUN_MAX_DEVICES];	/* VSP names; none: one echo */
+	unsigned int nr_devices;
 };
 
 int host_run(const struct run_opts *o);
