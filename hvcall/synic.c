@@ -50,7 +50,7 @@ static u64 sint_value(bool enable)
 
 	if (!enable)
 		return val | HVP_SINT_MASKED;
-	if (!(hvg_platform()->hints & BIT(9)))	/* DEPRECATING_AEOI */
+	if (!(hvg_platform()->hints & HVP_HINT_DEPRECATING_AEOI))
 		val |= HVP_SINT_AUTO_EOI;
 	return val;
 }

@@ -28,6 +28,9 @@
 #define HVP_PRIV_POST_MESSAGES		BIT(4)
 #define HVP_PRIV_SIGNAL_EVENTS		BIT(5)
 
+/* Leaf 0x40000004 EAX: recommendations */
+#define HVP_HINT_DEPRECATING_AEOI	BIT(9)	/* ack the APIC; do not use auto-EOI */
+
 /* Synthetic MSRs */
 #define HVP_MSR_GUEST_OS_ID		0x40000000
 #define HVP_MSR_HYPERCALL		0x40000001
