@@ -12,25 +12,31 @@
 
 extern const struct tap_test ring_tests[], malformed_tests[];
 
-static bool run_stress(const char *args)
+static bool run_stress(const char *prog, const char *args)
 {
 	char cmd[256];
 	int status;
 
 	fflush(stdout);
-	snprintf(cmd, sizeof(cmd), "./ring_stress %s", args);
+	snprintf(cmd, sizeof(cmd), "TSAN_OPTIONS=halt_on_error=1 ./%s %s",
+		 prog, args);
 	status = system(cmd);
 	return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 static bool t_stress_wait(void)
 {
-	return run_stress("");
+	return run_stress("ring_stress", "");
 }
 
 static bool t_stress_spin(void)
 {
-	return run_stress("-s -c -n 2000000");
+	return run_stress("ring_stress", "-s -c -n 2000000");
+}
+
+static bool t_stress_tsan(void)
+{
+	return run_stress("ring_stress_tsan", "-n 200000");
 }
 
 static const struct tap_test stress_tests[] = {
@@ -38,6 +44,8 @@ static const struct tap_test stress_tests[] = {
 	  t_stress_wait },
 	{ "stress: 2M packets, checksums, both spinning, contiguous pages",
 	  t_stress_spin },
+	{ "stress: 200k packets under ThreadSanitizer, no data race",
+	  t_stress_tsan },
 	{ NULL, NULL }
 };
 

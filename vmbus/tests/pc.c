@@ -110,9 +110,10 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static void relax(unsigned int *spins)
+/* Pause; now and then yield, often when the threads may share a CPU. */
+static void relax(const struct pc_config *cfg, unsigned int *spins)
 {
-	if (++*spins % 256 == 0) {
+	if (++*spins % (cfg->cpu[0] < 0 ? 256 : 16384) == 0) {
 		sched_yield();
 		return;
 	}
@@ -167,6 +168,7 @@ static void set_error(struct pc *pc, int err)
 static bool put(struct pc *pc, const struct hvg_ring_wdesc *d,
 		const struct hvg_ring_seg *segs, unsigned int nsegs, u32 len)
 {
+	const struct pc_config *cfg = pc->cfg;
 	u32 need = hvg_ring_packet_size(len), seq;
 	unsigned int spins = 0;
 	bool sig, pending = false;
@@ -181,8 +183,8 @@ static bool put(struct pc *pc, const struct hvg_ring_wdesc *d,
 			ev_signal(&pc->ev_r);
 			return false;
 		}
-		if (pc->cfg->spin) {
-			relax(&spins);
+		if (cfg->spin || spins < cfg->poll) {
+			relax(cfg, &spins);
 			continue;
 		}
 		seq = __atomic_load_n(&pc->ev_w.seq, __ATOMIC_SEQ_CST);
@@ -303,7 +305,7 @@ static void *reader(void *arg)
 	u32 size = hvg_ring_packet_size(cfg->max_len), seq;
 	unsigned int cap, spins = 0;
 	u8 *buf = malloc(size);
-	u64 batch = mix64(cfg->seed);
+	u64 batch = mix64(cfg->seed), before;
 	bool end = false;
 	int ret;
 
@@ -314,7 +316,10 @@ static void *reader(void *arg)
 		/* varied batches in the stress, a quarter ring in the bench */
 		cap = cfg->verify ? 1 + (batch = mix64(batch)) % 128 :
 			cfg->ring_size / 4 / size + 1;
+		before = pc->res->packets;
 		ret = read_batch(pc, buf, size, cap, &end);
+		if (pc->res->packets != before)
+			spins = 0;
 		if (end || pc->res->ring_error)
 			break;
 		if (ret == 0)
@@ -323,8 +328,8 @@ static void *reader(void *arg)
 			set_error(pc, ret);
 			break;
 		}
-		if (cfg->spin) {
-			relax(&spins);
+		if (cfg->spin || spins < cfg->poll) {
+			relax(cfg, &spins);
 			continue;
 		}
 		seq = __atomic_load_n(&pc->ev_r.seq, __ATOMIC_SEQ_CST);

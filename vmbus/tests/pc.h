@@ -19,6 +19,7 @@ struct pc_config {
 	u32 min_len, max_len;	/* payload bytes, ext included */
 	bool verify;		/* random contents, checksums, ext segments */
 	bool spin;		/* spin instead of waiting for signals */
+	u32 poll;		/* spin this many times before waiting */
 	int cpu[2];		/* pin the writer and the reader; -1: don't */
 	u32 seed;
 };

@@ -283,7 +283,7 @@ static bool t_small_buffer(void)
 {
 	struct fixture f;
 	struct hvg_ring_pkt pkt;
-	u8 buf[64];
+	u8 buf[64], *small;
 
 	CHECK(fix_init(&f, 4096, FIX_CONTIG, FEAT));
 	CHECK_EQ(fix_write(&f, 100, 9, NULL), 0);
@@ -294,6 +294,13 @@ static bool t_small_buffer(void)
 	CHECK(!hvg_ring_is_broken(&f.r));
 	CHECK_EQ(hvg_ring_read_avail(&f.r), 128);
 	CHECK(fix_read_check(&f, 100, 9));
+
+	/* one word short, on the heap: ASan sees any byte copied past it */
+	small = malloc(112);
+	CHECK_EQ(fix_write(&f, 100, 10, NULL), 0);
+	CHECK_EQ(hvg_ring_read(&f.r, small, 112, &pkt), -ENOBUFS);
+	free(small);
+	CHECK(fix_read_check(&f, 100, 10));
 	fix_free(&f);
 	return true;
 }
