@@ -7,6 +7,7 @@
 #   make run [CMD='...'] boot a guest against hvhost with the suite loaded
 #   make check           every test: static, unit, guest lanes on both kernels
 #   make style | sparse | w1    one static check
+#   make bench           the benchmarks (tools/bench.sh), tables with baselines
 #
 # Variables: KDIR (default: the installed Debian kernel's headers),
 #            LANE=emu|real, KERNEL=stock|debug, TESTS='hvcall ...'.
@@ -28,7 +29,7 @@ DEBUG_SRC = $(BUILD)/debug/src
 CHECK_KERNEL = $(if $(filter file,$(origin KERNEL)),all,$(KERNEL))
 
 .PHONY: all modules modules-stock modules-debug hvhost clean deps run check \
-	style sparse w1 unit
+	style sparse w1 unit bench
 
 all: modules hvhost
 
@@ -77,6 +78,10 @@ UNIT_DIRS := hvhost $(wildcard vmbus/tests)
 unit:
 	@rc=0; for d in $(UNIT_DIRS); do \
 		$(MAKE) -s --no-print-directory -C $$d check || rc=1; done; exit $$rc
+
+# Benchmarks: each section of tools/bench.sh builds what it measures.
+bench:
+	tools/bench.sh
 
 clean:
 	-$(KMAKE) clean
