@@ -45,8 +45,9 @@ find_checkpatch() {
 
 kernel_sources() {
 	for d in $kernel_dirs; do
+		# vmbus/tests is user space (the ring core's tests), like hvhost.
 		[ -d "$d" ] && find "$d" -name '*.[ch]' ! -name '*.mod.c' \
-			! -path 'selftests/qemu/*'
+			! -path 'selftests/qemu/*' ! -path 'vmbus/tests/*'
 	done
 	ls Kbuild Kconfig 2>/dev/null
 }
