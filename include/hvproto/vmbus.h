@@ -186,7 +186,11 @@ struct __packed hvp_vmbus_gpadl_header {
 	__le32 gpadl;
 	__le16 range_buflen;	/* bytes of range[] in total, all messages */
 	__le16 range_count;
-	struct hvp_gpa_range range[];
+	/*
+	 * range_count struct hvp_gpa_range, each followed by its PFNs (bytes:
+	 * an array of flexible structures is not valid C)
+	 */
+	__u8 range[];
 };
 
 HVP_ASSERT_SIZE(struct hvp_vmbus_gpadl_header, 20);
