@@ -58,7 +58,8 @@ static uint16_t chan_event(void *opaque, struct hv *hv, unsigned int vp,
 {
 	struct vsp_channel *ch = opaque;
 
-	(void)hv, (void)vp, (void)conn, (void)flag;
+	(void)hv, (void)conn, (void)flag;
+	hv_trace("vmbus: channel %u: signal from vp %u", ch->relid, vp);
 	ch->signals_in++;
 	ch->srv->stats.events_in++;
 	vmbus_server_poll(ch->srv);
@@ -168,7 +169,7 @@ static const char *check_ring_gpadl(const struct gpadl *g, uint32_t down)
 	if (g->refs)
 		return "gpadl already holds a ring";
 	if (g->nr_ranges != 1 || g->ranges[0].byte_offset ||
-	    g->ranges[0].byte_count != g->nr_pfns * PAGE_SIZE)
+	    g->ranges[0].byte_count != (uint64_t)g->nr_pfns * PAGE_SIZE)
 		return "gpadl is not one range of whole pages";
 	/* Each ring is a header page and at least one data page. */
 	if (down < 2 || down > g->nr_pfns || g->nr_pfns - down < 2)

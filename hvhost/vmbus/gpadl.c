@@ -63,6 +63,8 @@ static void unlink_free(struct vmbus_server *srv, struct gpadl *g)
 			break;
 		}
 	}
+	srv->nr_gpadls--;
+	srv->nr_pfns -= g->nr_pfns;
 	free(g->ranges);
 	free(g->pfns);
 	free(g);
@@ -100,6 +102,8 @@ static const char *add_pfn(struct vmbus_server *srv, struct gpadl *g,
 {
 	if (pfn >= max_pfns(srv))
 		return "pfn outside guest RAM";
+	if (srv->nr_pfns >= max_pfns(srv) * VMBUS_PFN_RAM_FACTOR)
+		return "too many pages in all GPADLs";
 	if (g->nr_pfns == g->cap_pfns) {
 		uint32_t cap = g->cap_pfns ? g->cap_pfns * 2 : 32;
 		uint64_t *p = realloc(g->pfns, cap * sizeof(*p));
@@ -110,6 +114,7 @@ static const char *add_pfn(struct vmbus_server *srv, struct gpadl *g,
 		g->cap_pfns = cap;
 	}
 	g->pfns[g->nr_pfns++] = pfn;
+	srv->nr_pfns++;
 	return NULL;
 }
 
@@ -191,8 +196,10 @@ void gpadl_header(struct vmbus_server *srv, const void *msg, uint32_t len)
 	struct gpadl *g;
 	const char *err;
 
-	if (gpadl_find(srv, m->gpadl) || !m->gpadl) {
-		hv_trace("vmbus: gpadl %#x: handle in use", m->gpadl);
+	if (gpadl_find(srv, m->gpadl) || !m->gpadl ||
+	    srv->nr_gpadls >= VMBUS_MAX_GPADLS) {
+		hv_trace("vmbus: gpadl %#x: handle in use or too many",
+			 m->gpadl);
 		srv->stats.gpadls_failed++;
 		send_created(srv, m->child_relid, m->gpadl, VMBUS_STATUS_FAIL);
 		return;
@@ -214,6 +221,7 @@ void gpadl_header(struct vmbus_server *srv, const void *msg, uint32_t len)
 	g->state = GPADL_RECEIVING;
 	g->next = srv->gpadls;
 	srv->gpadls = g;
+	srv->nr_gpadls++;
 	if (!relid_ok(srv, g->relid))
 		err = "no such channel";
 	else if (!g->range_count)

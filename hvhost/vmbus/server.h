@@ -16,6 +16,9 @@
 #define VMBUS_STATUS_FAIL	0xc0000001u
 /* Channel relid r signals the host on this connection id. */
 #define VMBUS_CHAN_CONN(relid)	(0x100000u | (relid))
+/* GPADLs a guest may hold, and their PFNs in all, in guest RAM pages. */
+#define VMBUS_MAX_GPADLS	8192
+#define VMBUS_PFN_RAM_FACTOR	4
 /* Messages waiting for room in the guest's SINT queue, at most. */
 #define VMBUS_BACKLOG_MAX	4096
 
@@ -150,6 +153,8 @@ struct vmbus_server {
 	bool offers_requested;
 	struct vsp_channel *channels;	/* by relid, ascending */
 	struct gpadl *gpadls;
+	unsigned int nr_gpadls;
+	uint64_t nr_pfns;	/* in all GPADLs */
 	struct outmsg *out_head, *out_tail;
 	unsigned int backlog;
 	uint32_t next_serial;
