@@ -292,6 +292,29 @@ static bool echo_int_page(void)
 	return true;
 }
 
+/* 3.0: shared event id; a signal without interrupt-page bits still works. */
+static bool echo_shared_event(void)
+{
+	struct hvp_vmbus_offer_channel o;
+	uint8_t msg[8] = "pong";
+	static uint8_t buf[4096];
+	struct hvg_ring_pkt p;
+	struct vg g;
+
+	CHECK(vg_init(&g, HVP_VMBUS_VERSION_WIN10_V5_3, 1));
+	CHECK(vg_connect(&g, HVP_VMBUS_VERSION_WIN8_1));
+	CHECK_EQ(vg_request_offers(&g, &o, 1), 1);
+	CHECK_EQ(o.connection_id, 0);
+	CHECK_EQ(o.interrupt_flags, 0);
+	CHECK_EQ(vg_open(&g, 1, 2, 0), 0);
+	g.chan_conn = HVP_VMBUS_EVENT_CONN_ID;
+	CHECK_EQ(gsend(&g, HVP_PKT_DATA_INBAND, 0, 1, NULL, 0, msg, 8), 0);
+	CHECK_EQ(grecv(&g, &p, buf, sizeof(buf)), 0);
+	CHECK(!memcmp(buf, msg, 8));
+	vg_uninit(&g);
+	return true;
+}
+
 /* Garbage indices break the ring, not the host. */
 static bool echo_broken_ring(void)
 {
@@ -330,5 +353,6 @@ TAP_SUITE(vmbus_data_tests,
 	{ "echo: burst with pending_send_sz flow control", echo_burst },
 	{ "echo: guest->host backpressure", echo_backpressure },
 	{ "echo: pre-5.0 interrupt page signalling", echo_int_page },
+	{ "echo: pre-4.0 shared event connection id", echo_shared_event },
 	{ "echo: broken ring", echo_broken_ring },
 	{ "echo: teardown with channels open", echo_teardown_open });

@@ -135,6 +135,14 @@ void chan_offer(struct vsp_channel *ch)
 	m.offer.if_type = ch->vsp->class_id;
 	chan_instance(ch, &m.offer.if_instance);
 	m.offer.sub_channel_index = ch->sub_index;
+	/*
+	 * Before 4.0 channels share HVP_VMBUS_EVENT_CONN_ID and name
+	 * themselves with a bit in the guest's interrupt page.
+	 */
+	if (srv->version < HVP_VMBUS_VERSION_WIN10) {
+		m.connection_id = 0;
+		m.interrupt_flags = 0;
+	}
 	if (ch->vsp->offer)
 		ch->vsp->offer(ch, &m.offer);
 	ch->offered = true;
@@ -504,19 +512,31 @@ void chan_kick(struct vsp_channel *ch)
 }
 
 /* Pre-5.0: the guest's half of the interrupt page names the channels. */
+static void kick_all(struct vmbus_server *srv)
+{
+	struct vsp_channel *ch, *next;
+
+	for (ch = srv->channels; ch; ch = next) {
+		next = ch->next;
+		chan_kick(ch);
+	}
+}
+
+/*
+ * A signal on the shared id names no channel without the interrupt page's
+ * bits; with none set, every open channel is looked at.
+ */
 void chan_int_page_scan(struct vmbus_server *srv)
 {
 	uint64_t *w, bits;
 	unsigned int i;
+	bool any = false;
 	struct vsp_channel *ch;
 
-	if (!srv->interrupt_page)
-		return;
-	w = gm_ptr(srv->hv->mem, srv->interrupt_page + HVP_VMBUS_INT_PAGE_HALF,
-		   HVP_VMBUS_INT_PAGE_HALF);
-	if (!w)
-		return;
-	for (i = 0; i < HVP_VMBUS_INT_PAGE_HALF / 8; i++) {
+	w = srv->interrupt_page ?
+	    gm_ptr(srv->hv->mem, srv->interrupt_page + HVP_VMBUS_INT_PAGE_HALF,
+		   HVP_VMBUS_INT_PAGE_HALF) : NULL;
+	for (i = 0; w && i < HVP_VMBUS_INT_PAGE_HALF / 8; i++) {
 		if (!__atomic_load_n(&w[i], __ATOMIC_RELAXED))
 			continue;
 		bits = __atomic_exchange_n(&w[i], 0, __ATOMIC_SEQ_CST);
@@ -524,6 +544,7 @@ void chan_int_page_scan(struct vmbus_server *srv)
 			unsigned int bit = __builtin_ctzll(bits);
 
 			bits &= bits - 1;
+			any = true;
 			ch = chan_find(srv, i * 64 + bit);
 			if (ch) {
 				ch->signals_in++;
@@ -531,6 +552,8 @@ void chan_int_page_scan(struct vmbus_server *srv)
 			}
 		}
 	}
+	if (!any)
+		kick_all(srv);
 }
 
 /* The VSP helpers of vsp.h */
