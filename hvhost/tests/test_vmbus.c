@@ -501,6 +501,7 @@ static bool vmbus_rescind(void)
 		.child_relid = 1,
 	};
 	struct hvp_vmbus_relid_msg r;
+	uint64_t pfns[2] = { 0xb0, 0xb1 };
 	struct vg g;
 
 	CHECK(vg_init(&g, HVP_VMBUS_VERSION_WIN10_V5_3, 2));
@@ -509,6 +510,7 @@ static bool vmbus_rescind(void)
 	CHECK(!strcmp(vg_ctl(&g, "vmbus add-subchannel 1"),
 		      "relid=3 sub=1\n.\n"));
 	CHECK_EQ(vg_recv_type(&g), HVP_VMBUS_MSG_OFFERCHANNEL);
+	CHECK_EQ(vg_gpadl(&g, 3, 0x500, pfns, 2), 0);
 	CHECK_EQ(vg_open(&g, 1, 2, 0), 0);
 	/* Released before a rescind: ignored. */
 	CHECK_EQ(vg_post(&g, 1, &m, sizeof(m)), 0);
@@ -532,9 +534,12 @@ static bool vmbus_rescind(void)
 	CHECK_EQ(vg_post(&g, 1, &m, sizeof(m)), 0);
 	CHECK(!(chan_find(g.srv, 1)));
 	CHECK_EQ(vg_signal(&g), HVP_STATUS_INVALID_CONNECTION_ID);
+	/* Released without tearing its GPADLs down: they go with it. */
 	m.child_relid = 3;
+	CHECK(gpadl_find(g.srv, 0x500));
 	CHECK_EQ(vg_post(&g, 1, &m, sizeof(m)), 0);
 	CHECK(!(chan_find(g.srv, 3)));
+	CHECK(!g.srv->gpadls);
 	CHECK_EQ(g.srv->stats.relids_released, 2);
 	/* The freed relid is reused by the next hot-add. */
 	CHECK(!strcmp(vg_ctl(&g, "vmbus add echo"), "relid=1\n.\n"));

@@ -360,6 +360,7 @@ void chan_released(struct vmbus_server *srv, const void *msg, uint32_t len)
 {
 	const struct hvp_vmbus_relid_msg *m = msg;
 	struct vsp_channel *ch = chan_find(srv, m->child_relid);
+	uint32_t relid;
 
 	(void)len;
 	if (!ch || !ch->rescinded) {
@@ -369,7 +370,9 @@ void chan_released(struct vmbus_server *srv, const void *msg, uint32_t len)
 		return;
 	}
 	srv->stats.relids_released++;
+	relid = ch->relid;
 	chan_free(ch);
+	gpadl_free_relid(srv, relid);
 }
 
 void chan_modify(struct vmbus_server *srv, const void *msg, uint32_t len)

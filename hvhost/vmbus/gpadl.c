@@ -304,6 +304,21 @@ void gpadl_put(struct vmbus_server *srv, struct gpadl *g)
 	unlink_free(srv, g);
 }
 
+/* A released relid takes its GPADLs along, so a reused relid starts clean. */
+void gpadl_free_relid(struct vmbus_server *srv, uint32_t relid)
+{
+	struct gpadl *g, *next;
+
+	for (g = srv->gpadls; g; g = next) {
+		next = g->next;
+		if (g->relid == relid && !g->refs) {
+			hv_trace("vmbus: gpadl %#x freed with relid %u",
+				 g->handle, relid);
+			unlink_free(srv, g);
+		}
+	}
+}
+
 /* The guest is gone or unloaded: no answers, the rings are closed. */
 void gpadl_free_all(struct vmbus_server *srv)
 {

@@ -177,6 +177,7 @@ void gpadl_teardown(struct vmbus_server *srv, const void *msg, uint32_t len);
 void gpadl_get(struct gpadl *g);
 void gpadl_put(struct vmbus_server *srv, struct gpadl *g);
 void gpadl_free_all(struct vmbus_server *srv);
+void gpadl_free_relid(struct vmbus_server *srv, uint32_t relid);
 unsigned int gpadl_count(const struct vmbus_server *srv, uint32_t relid);
 const char *gpadl_state_name(enum gpadl_state s);
 
