@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvg_vmbus_test: the echo device's channel, its callback and the data
+ * tests: in-band echo and GPA-direct SUM (guest -> host data) and FILL
+ * (host -> guest data), every byte checked.
+ */
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <hvproto/echo.h>
+#include <hvproto/ring.h>
+#include "test.h"
+
+#define RING_SIZE	(256 * 1024)
+#define INBAND_LEN	4000	/* payload bytes, a multiple of 8 */
+#define INBAND_WINDOW	64
+#define GPA_ORDER	6	/* 64 pages per GPA-direct request */
+#define WAIT		(30 * HZ)
+
+static void on_inband(struct t_dev *d, const u8 *p, u32 len)
+{
+	u64 seq;
+	u32 i;
+
+	if (len < 8 || len > INBAND_LEN)
+		goto bad;
+	memcpy(&seq, p, 8);
+	if (seq != d->rx_seq++)
+		goto bad;
+	for (i = 8; i < len; i++)
+		if (p[i] != hvp_echo_byte(seq, i))
+			goto bad;
+	atomic64_add(len, &d->rx_bytes);
+	atomic_dec(&d->inflight);
+	return;
+bad:
+	atomic_cmpxchg(&d->rx_bad, 0, 1);
+}
+
+static void on_comp(struct t_dev *d, const u8 *p, u32 len, u64 trans_id)
+{
+	const struct hvp_echo_resp *resp = (const void *)p;
+	struct t_rqst *r = hvg_channel_complete(d->ch, trans_id);
+
+	if (!r)
+		return;
+	if (len < sizeof(*resp)) {
+		r->status = U32_MAX;
+	} else {
+		r->status = le32_to_cpu(resp->status);
+		r->len = le32_to_cpu(resp->len);
+		r->sum = le64_to_cpu(resp->sum);
+	}
+	/* Orders the response fields before done (the waiter's acquire). */
+	smp_store_release(&r->done, true);
+}
+
+static void t_callback(struct hvg_vmbus_channel *ch, void *ctx)
+{
+	struct t_dev *d = ctx;
+	struct hvg_pkt p;
+	int ret;
+
+	while (!(ret = hvg_channel_recv(ch, d->buf, sizeof(d->buf), &p))) {
+		if (p.type == HVP_PKT_COMP)
+			on_comp(d, d->buf + p.offset, p.len - p.offset,
+				p.trans_id);
+		else if (p.type == HVP_PKT_DATA_INBAND)
+			on_inband(d, d->buf + p.offset, p.len - p.offset);
+	}
+	if (ret != -EAGAIN)
+		atomic_cmpxchg(&d->rx_bad, 0, ret);
+	wake_up(&d->wq);
+}
+
+/**
+ * t_open() - open the echo channel
+ * @d: the device
+ *
+ * Return: 0 or a negative errno.
+ */
+int t_open(struct t_dev *d)
+{
+	struct hvg_channel_params p = {
+		.send_size = RING_SIZE,
+		.recv_size = RING_SIZE,
+		.rqst_slots = 64,
+		.callback = t_callback,
+		.ctx = d,
+	};
+	int ret;
+
+	if (d->open)
+		return 0;
+	ret = hvg_channel_open(d->ch, &p);
+	d->open = !ret;
+	return ret;
+}
+
+/**
+ * t_close() - close it
+ * @d: the device
+ */
+void t_close(struct t_dev *d)
+{
+	if (d->open)
+		hvg_channel_close(d->ch);
+	d->open = false;
+}
+
+static int send_one(struct t_dev *d, u8 *pkt, u64 seq)
+{
+	u32 i;
+	int ret;
+
+	memcpy(pkt, &seq, 8);
+	for (i = 8; i < INBAND_LEN; i++)
+		pkt[i] = hvp_echo_byte(seq, i);
+	for (;;) {
+		ret = hvg_channel_send(d->ch, pkt, INBAND_LEN, NULL);
+		if (ret != -EAGAIN)
+			return ret;
+		/* The host signals when it frees space: the callback wakes us. */
+		wait_event_timeout(d->wq, hvg_channel_error(d->ch), HZ / 100);
+	}
+}
+
+/**
+ * t_inband() - echo @bytes in-band, every byte checked
+ * @d: the device, open
+ * @bytes: payload bytes each way
+ * @reason: filled on failure
+ *
+ * Return: 0 or -1.
+ */
+int t_inband(struct t_dev *d, u64 bytes, char *reason)
+{
+	u64 seq, n = DIV_ROUND_UP(bytes, INBAND_LEN);
+	u8 *pkt = kmalloc(INBAND_LEN, GFP_KERNEL);
+	int ret = 0;
+
+	if (!pkt)
+		return snprintf(reason, T_REASON_LEN, "no memory"), -1;
+	d->rx_seq = 0;
+	atomic64_set(&d->rx_bytes, 0);
+	atomic_set(&d->rx_bad, 0);
+	atomic_set(&d->inflight, 0);
+	for (seq = 0; seq < n && !ret; seq++) {
+		if (!wait_event_timeout(d->wq, atomic_read(&d->inflight) <
+					INBAND_WINDOW || atomic_read(&d->rx_bad), WAIT))
+			ret = -ETIMEDOUT;
+		else if (atomic_read(&d->rx_bad))
+			ret = -EBADMSG;
+		else
+			ret = send_one(d, pkt, seq);
+		if (!ret)
+			atomic_inc(&d->inflight);
+	}
+	if (!ret && !wait_event_timeout(d->wq, !atomic_read(&d->inflight) ||
+					atomic_read(&d->rx_bad), WAIT))
+		ret = -ETIMEDOUT;
+	kfree(pkt);
+	if (ret || atomic_read(&d->rx_bad) ||
+	    atomic64_read(&d->rx_bytes) != n * INBAND_LEN) {
+		snprintf(reason, T_REASON_LEN,
+			 "error %d, bad %d, %lld of %llu bytes echoed, %d in flight",
+			 ret, atomic_read(&d->rx_bad),
+			 atomic64_read(&d->rx_bytes), n * INBAND_LEN,
+			 atomic_read(&d->inflight));
+		return -1;
+	}
+	return 0;
+}
+
+static int gpa_request(struct t_dev *d, struct page *pg, u32 op, u64 seed,
+		       struct t_rqst *r)
+{
+	u32 len = PAGE_SIZE << GPA_ORDER, i;
+	u64 pfns[1 << GPA_ORDER];
+	struct hvg_gpa_range range = {
+		.len = len, .pfn_count = 1 << GPA_ORDER, .pfns = pfns,
+	};
+	struct hvp_echo_req req = {
+		.op = cpu_to_le32(op),
+		.len = cpu_to_le32(len),
+		.seed = cpu_to_le64(seed),
+	};
+	int ret;
+
+	for (i = 0; i < range.pfn_count; i++)
+		pfns[i] = page_to_pfn(pg) + i;
+	memset(r, 0, sizeof(*r));
+	do {
+		ret = hvg_channel_send_gpa(d->ch, &range, 1, &req, sizeof(req), r);
+		if (ret == -EAGAIN)
+			wait_event_timeout(d->wq, false, HZ / 100);
+	} while (ret == -EAGAIN);
+	if (ret)
+		return ret;
+	/* Acquire: orders reading done before the response fields. */
+	if (!wait_event_timeout(d->wq, smp_load_acquire(&r->done), WAIT)) {
+		hvg_channel_cancel_rqst(d->ch, r);
+		return -ETIMEDOUT;
+	}
+	return r->status ? -EIO : 0;
+}
+
+static int gpa_one(struct t_dev *d, struct page *pg, bool fill, u64 seed)
+{
+	u32 len = PAGE_SIZE << GPA_ORDER, i;
+	u8 *buf = page_address(pg);
+	struct t_rqst r;
+	int ret;
+
+	if (fill)
+		memset(buf, 0, len);
+	else
+		for (i = 0; i < len; i++)
+			buf[i] = hvp_echo_byte(seed, i);
+	ret = gpa_request(d, pg, fill ? HVP_ECHO_OP_FILL : HVP_ECHO_OP_SUM,
+			  seed, &r);
+	if (ret)
+		return ret;
+	if (r.len != len ||
+	    r.sum != hvp_echo_fnv(hvp_echo_fnv_init(seed), buf, len))
+		return -EBADMSG;
+	for (i = 0; fill && i < len; i++)
+		if (buf[i] != hvp_echo_byte(seed, i))
+			return -EBADMSG;
+	return 0;
+}
+
+/**
+ * t_gpa() - move @bytes through GPA-direct requests, checked by FNV sums
+ * @d: the device, open
+ * @bytes: data bytes
+ * @fill: host -> guest (FILL) instead of guest -> host (SUM)
+ * @reason: filled on failure
+ *
+ * Return: 0 or -1.
+ */
+int t_gpa(struct t_dev *d, u64 bytes, bool fill, char *reason)
+{
+	u64 seed, n = DIV_ROUND_UP(bytes, PAGE_SIZE << GPA_ORDER);
+	struct page *pg = alloc_pages(GFP_KERNEL, GPA_ORDER);
+	int ret = 0;
+
+	if (!pg)
+		return snprintf(reason, T_REASON_LEN, "no memory"), -1;
+	for (seed = 1; seed <= n && !ret; seed++)
+		ret = gpa_one(d, pg, fill, seed);
+	__free_pages(pg, GPA_ORDER);
+	if (ret) {
+		snprintf(reason, T_REASON_LEN, "request %llu of %llu: error %d",
+			 seed - 1, n, ret);
+		return -1;
+	}
+	return 0;
+}
+
+/**
+ * t_cycles() - close and reopen the channel @n times, echoing each time
+ * @d: the device
+ * @n: cycles
+ * @reason: filled on failure
+ *
+ * Return: 0 or -1.
+ */
+int t_cycles(struct t_dev *d, unsigned int n, char *reason)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		t_close(d);
+		ret = t_open(d);
+		if (ret) {
+			snprintf(reason, T_REASON_LEN, "cycle %u: open: %d",
+				 i, ret);
+			return -1;
+		}
+		if (t_inband(d, INBAND_LEN, reason))
+			return -1;
+	}
+	return 0;
+}
