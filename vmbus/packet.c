@@ -37,7 +37,11 @@ static int chan_write(struct hvg_vmbus_channel *ch, struct hvg_ring_wdesc *d,
 	if (ret == -EAGAIN &&
 	    hvg_ring_set_pending_send(&ch->out, hvg_ring_packet_size(total)))
 		ret = hvg_ring_write(&ch->out, d, segs, nsegs, &signal);
-	else if (!ret && READ_ONCE(ch->out.hdr->pending_send_sz))
+	/*
+	 * Written: a request set by the retry above or by an earlier -EAGAIN
+	 * is moot, and would make the host signal needlessly.
+	 */
+	if (!ret && READ_ONCE(ch->out.hdr->pending_send_sz))
 		hvg_ring_set_pending_send(&ch->out, 0);
 out:
 	spin_unlock_irqrestore(&ch->out_lock, flags);
