@@ -56,6 +56,7 @@ echo_dev() {	# the bound echo device's directory
 	done
 }
 
+modprobe -r hvg_vmbus_test hvg_vmbus 2>/dev/null	# loaded at boot
 dmesg -c >/dev/null
 r=$(modprobe hvg_vmbus 2>&1) || r="modprobe failed: $r"
 dmesg | grep -q "hvg_vmbus: VMBus version $(host version)," || r="$r no version line matching hvhost's $(host version)"
