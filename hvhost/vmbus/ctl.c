@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vmbus/inject.h"
 #include "vmbus/server.h"
 
 static bool parse_relid(const char *s, uint32_t *relid)
@@ -199,9 +200,12 @@ static const char *cmd_vmbus(void *opaque, int argc, char **argv,
 		return rescind(srv, argc, argv, out);
 	} else if (!strcmp(sub, "max-version")) {
 		return max_version(srv, argc, argv, out);
+	} else if (!strcmp(sub, "inject")) {
+		return vmbus_inject_ctl(srv, argc - 2, argv + 2, out);
 	} else {
 		return "usage: vmbus [channels|gpadls|stats|add NAME|"
-		       "add-subchannel RELID|rescind RELID|max-version X.Y]";
+		       "add-subchannel RELID|rescind RELID|max-version X.Y|"
+		       "inject list|inject [-n COUNT] CASE [ARGS...]]";
 	}
 	return NULL;
 }
@@ -225,8 +229,10 @@ int vmbus_ctl_register(struct vmbus_server *srv, struct ctl_cmds *cmds)
 {
 	const struct ctl_command cmd = {
 		"vmbus", "[channels|gpadls|stats|add NAME|add-subchannel RELID|"
-		"rescind RELID|max-version X.Y]",
-		"VMBus server state, channels, GPADLs, hot-add, rescind",
+		"rescind RELID|max-version X.Y|inject list|"
+		"inject [-n COUNT] CASE [ARGS...]]",
+		"VMBus server state, channels, GPADLs, hot-add, rescind, "
+		"fault injection",
 		cmd_vmbus, srv,
 	};
 	const struct vsp_ops *vsp;
