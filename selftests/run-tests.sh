@@ -89,6 +89,8 @@ guest_vm() {
 splat='Kernel panic|Oops|BUG:|WARNING:|KASAN|UBSAN|general protection fault'
 splat+='|possible circular locking|inconsistent lock state|possible recursive locking'
 splat+='|suspicious RCU usage|unreferenced object|blocked for more than'
+# Real lane: L2's QEMU (its stderr is L1's console) and L1's kernel (KVM).
+splat+='|qemu-system-x86_64: |hvg-real-l1: kernel: '
 log_findings() {	# log_findings NAME LOG
 	grep -a -E "$splat" "$2" | tr -d '\r' | head -n 10 | while IFS= read -r line; do
 		echo "not ok - guest $1: $2: $line"
