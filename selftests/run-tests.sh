@@ -4,7 +4,11 @@
 # the guest test dirs on each lane. Results are renumbered in one sequence and
 # the last line is "N passed, N failed" (", N skipped" when any were).
 #   LANE=emu|real|all (default all)   TESTS='static unit DIR ...' (default all)
+#   KERNEL=stock|debug|all (default all): the guest kernel(s); the debug
+#   kernel (tools/debug-kernel.sh) runs the emu lane only, its results are
+#   prefixed "debug: ", and it adds the detector proof (below)
 #   HVG_TIMEOUT: bound on one guest boot (default: its tests' timeouts + 120 s)
+#   HVG_DEBUG_SLOWDOWN: factor on every timeout on the debug kernel (default 4)
 # A guest dir is selftests/DIR with executable *.sh; DIR/lanes lists its lanes
 # (default emu), DIR/hvhost.args gets it a VM of its own. Guest console logs
 # and results are kept in $BUILD/logs/.
@@ -14,6 +18,8 @@ cd "$(dirname "$0")/.."
 build=${BUILD:-$PWD/build}
 logs=$build/logs
 lane=${LANE:-all}
+kernel=stock	# the kernel guest_vm boots
+slowdown=${HVG_DEBUG_SLOWDOWN:-4}
 mkdir -p "$logs"
 vm_pid=
 trap '[ -z "$vm_pid" ] || kill "$vm_pid" 2>/dev/null; wait; exit 130' INT
@@ -48,18 +54,21 @@ vm_timeout() {	# vm_timeout DIR...: the sum of the tests' timeouts, plus boot
 		t=$(sed -n 's/^timeout=//p' "selftests/$dir/settings" 2>/dev/null)
 		total=$((total + ${t:-300} * $(ls selftests/"$dir"/*.sh | wc -l)))
 	done
-	echo "${HVG_TIMEOUT:-$total}"
+	total=${HVG_TIMEOUT:-$total}
+	[ "$kernel" = stock ] || total=$((total * slowdown))
+	echo "$total"
 }
 
-# guest_vm LANE NAME 'DIRS' ['HVHOST ARGS']: one boot running DIRS.
+# guest_vm LANE NAME 'DIRS' ['HVHOST ARGS']: one boot of $kernel running DIRS.
 guest_vm() {
-	local lane=$1 name=$2 dirs=$3 args=${4:-} line rc done=
+	local lane=$1 name=$2 dirs=$3 args=${4:-} line rc done= kprefix=
+	[ "$kernel" = stock ] || kprefix="$kernel: " name=$kernel-$name
 	local res=$logs/guest-$name.results log=$logs/guest-$name.log err=$logs/guest-$name.err
 	local secs before=$tap_failed results=0
 	secs=$(vm_timeout $dirs)
 	echo "# guest $name: $(echo $dirs) (console log $log)"
 	: >"$res"
-	LANE=$lane selftests/qemu/run.sh --tests "$dirs" --results "$res" --log "$log" \
+	KERNEL=$kernel LANE=$lane selftests/qemu/run.sh --tests "$dirs" --results "$res" --log "$log" \
 		--quiet --timeout "$secs" ${args:+--hvhost-args "$args"} >/dev/null 2>"$err" &
 	vm_pid=$!
 	while IFS= read -r line; do
@@ -68,7 +77,7 @@ guest_vm() {
 		hvg-done) done=1 ;;
 		*": ok"* | *": not ok"* | *": Bail out!"*)
 			results=$((results + 1))
-			tap_result "${line#*: }" "${line%%: *}: " ;;
+			tap_result "${line#*: }" "$kprefix${line%%: *}: " ;;
 		esac
 	done < <(tail -n +1 -F --pid="$vm_pid" "$res" 2>/dev/null)
 	wait "$vm_pid"
@@ -139,14 +148,63 @@ if selected unit; then
 		tap_result "ok - unit # SKIP no hvhost/Makefile"
 	fi
 fi
-case $lane in emu | all) run_lane emu ;; esac
-case $lane in
-real | all)
-	if [ -x selftests/qemu/real/run-nested.sh ]; then
-		run_lane real
-	elif [ -n "$(lane_dirs real)" ]; then
-		tap_result "ok - real lane # SKIP selftests/qemu/real/run-nested.sh absent"
+# The debug kernel and the modules built against it (the kernel once, ~N min,
+# then cached: README.md); a failure fails the debug runs.
+debug_build() {
+	local blog=$logs/debug-build.log
+	echo "# debug kernel: make modules KERNEL=debug (log $blog)"
+	if ! make -s --no-print-directory modules KERNEL=debug >"$blog" 2>&1; then
+		tail -n 20 "$blog" | sed 's/^/# /'
+		tap_result "not ok - debug: building the debug kernel or the modules against it failed, log $blog"
+		return 1
 	fi
-	;;
+}
+
+# The detector proof: hvg_debug_selftest (selftests/debug-selftest, run by
+# nothing else) leaks an allocation and reads freed memory inside an ordinary
+# guest run. It passes when that run went red with a kmemleak and a KASAN
+# finding, as any run with such a bug in the suite would.
+detector_proof() {
+	local out missing=
+	echo "# detector proof: a run with a leak and a use-after-free must fail"
+	out=$(tap_n=0 tap_passed=0 tap_failed=0 tap_skipped=0
+		guest_vm emu proof debug-selftest
+		echo "proof: $tap_failed failed")
+	echo "$out" | sed 's/^/# proof: /'
+	echo "$out" | grep -q '^proof: [1-9]' || missing="$missing, a failed run"
+	echo "$out" | grep -q '^not ok .*unreferenced object' || missing="$missing, a kmemleak report"
+	echo "$out" | grep -q '^not ok .*KASAN: .*use-after-free' || missing="$missing, a KASAN report"
+	if [ -z "$missing" ]; then
+		tap_result "ok - debug: detector proof: the leak and the use-after-free turned the run red"
+	else
+		tap_result "not ok - debug: detector proof: missing${missing#,} (log $logs/guest-debug-proof.log)"
+	fi
+}
+
+case ${KERNEL:-all} in
+all) kernels="stock debug" ;;
+stock | debug) kernels=$KERNEL ;;
+*) echo "run-tests.sh: unknown KERNEL=$KERNEL (stock, debug or all)" >&2; exit 2 ;;
 esac
+proof=
+{ [ -z "${TESTS:-}" ] || selected debug-selftest; } && [ "$lane" != real ] && proof=1
+for kernel in $kernels; do
+	if [ "$kernel" = debug ]; then
+		[ -n "$proof" ] || { [ "$lane" != real ] && [ -n "$(lane_dirs emu)" ]; } || continue
+		debug_build || continue
+	fi
+	case $lane in emu | all) run_lane emu ;; esac
+	case $lane in
+	real | all)
+		if [ "$kernel" != stock ]; then
+			echo "# real lane: runs on the stock kernel only"
+		elif [ -x selftests/qemu/real/run-nested.sh ]; then
+			run_lane real
+		elif [ -n "$(lane_dirs real)" ]; then
+			tap_result "ok - real lane # SKIP selftests/qemu/real/run-nested.sh absent"
+		fi
+		;;
+	esac
+	[ "$kernel" != debug ] || [ -z "$proof" ] || detector_proof
+done
 tap_summary

@@ -34,6 +34,21 @@ static void *watched_kmalloc(size_t size)
 	return NULL;
 }
 
+/*
+ * Zero the stack below the caller, where leak() and kmalloc() left copies of
+ * the pointer: kmemleak scans task stacks (also the cached ones of exited
+ * tasks), and a stale copy there would hide the leak.
+ */
+static noinline void scrub_stack(int depth)
+{
+	char buf[768];
+
+	memzero_explicit(buf, sizeof(buf));
+	OPTIMIZER_HIDE_VAR(depth);
+	if (depth > 0)
+		scrub_stack(depth - 1);
+}
+
 static noinline int leak(void)
 {
 	char *p = watched_kmalloc(128);
@@ -73,12 +88,14 @@ static ssize_t trigger_write(struct file *f, const char __user *ubuf,
 		return -EFAULT;
 	cmd[len] = '\0';
 	strim(cmd);
-	if (!strcmp(cmd, "leak"))
+	if (!strcmp(cmd, "leak")) {
 		ret = leak();
-	else if (!strcmp(cmd, "uaf"))
+		scrub_stack(4);
+	} else if (!strcmp(cmd, "uaf")) {
 		ret = use_after_free();
-	else
+	} else {
 		ret = -EINVAL;
+	}
 	return ret ? ret : len;
 }
 

@@ -8,9 +8,10 @@
 # kmemleak, where it does nothing.
 f=/sys/kernel/debug/kmemleak
 [ -w "$f" ] || exit 0
-# kmemleak ignores objects younger than 5 s, and a second scan drops most
-# false positives (pointers that were only in flight during the first).
-sleep 5
+# kmemleak ignores objects younger than 5 s, and an object whose contents
+# changed since the previous scan (every new one) waits for the next: so
+# two scans, 10 s or more each under TCG.
+sleep 6
 echo scan >"$f"
 echo scan >"$f"
 leaks=$(cat "$f")
