@@ -31,6 +31,8 @@
  * @set_irq: route the SynIC interrupt of every CPU to @handler
  * @clear_irq: stop calling the handler and wait for running calls
  * @read_vp_index: the calling CPU's VP index
+ * @read_ref_counter: the partition reference counter (100 ns units since
+ *	the partition started; any context)
  */
 struct hvg_backend {
 	const char *name;
@@ -45,6 +47,7 @@ struct hvg_backend {
 	int (*set_irq)(void (*handler)(void));
 	void (*clear_irq)(void);
 	int (*read_vp_index)(u32 *vp);
+	int (*read_ref_counter)(u64 *val);
 };
 
 extern const struct hvg_backend hvg_backend_hyperv;

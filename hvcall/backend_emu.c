@@ -125,6 +125,11 @@ static int emu_rdmsr(u32 msr, u64 *val)
 	return request_irqsave(HVEMU_OP_RDMSR, msr, 0, false, val);
 }
 
+static int emu_read_ref_counter(u64 *val)
+{
+	return emu_rdmsr(HVP_MSR_TIME_REF_COUNT, val);
+}
+
 static int emu_wrmsr(u32 msr, u64 val)
 {
 	u64 unused;
@@ -301,4 +306,5 @@ const struct hvg_backend hvg_backend_emu = {
 	.set_irq = emu_set_irq,
 	.clear_irq = emu_clear_irq,
 	.read_vp_index = emu_read_vp_index,
+	.read_ref_counter = emu_read_ref_counter,
 };

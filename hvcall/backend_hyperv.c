@@ -97,6 +97,18 @@ static int hv_read_vp_index(u32 *vp)
 	return 0;
 }
 
+/*
+ * The kernel's reader: the TSC page when Hyper-V offers one, else the
+ * TIME_REF_COUNT MSR; both need the privilege.
+ */
+static int hv_read_ref_counter(u64 *val)
+{
+	if (!(ms_hyperv.features & HVP_PRIV_TIME_REF_COUNT))
+		return -EOPNOTSUPP;
+	*val = hv_read_reference_counter();
+	return 0;
+}
+
 static int own_hypercall_page(void)
 {
 	u64 val;
@@ -198,4 +210,5 @@ const struct hvg_backend hvg_backend_hyperv = {
 	.set_irq = hv_set_irq,
 	.clear_irq = hv_clear_irq,
 	.read_vp_index = hv_read_vp_index,
+	.read_ref_counter = hv_read_ref_counter,
 };

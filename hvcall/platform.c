@@ -121,3 +121,18 @@ u32 hvg_vp_index(unsigned int cpu)
 	return READ_ONCE(per_cpu(vp_index, cpu));
 }
 EXPORT_SYMBOL_GPL(hvg_vp_index);
+
+/**
+ * hvg_reference_counter() - read the partition reference counter
+ * @val: the counter: 100 ns units since the partition started (TLFS)
+ *
+ * Any context; on the emu backend a bounded round trip to hvhost.
+ *
+ * Return: 0, -EOPNOTSUPP without the TIME_REF_COUNT privilege, or another
+ * negative errno when the counter could not be read.
+ */
+int hvg_reference_counter(u64 *val)
+{
+	return hvg_ops->read_ref_counter(val);
+}
+EXPORT_SYMBOL_GPL(hvg_reference_counter);
