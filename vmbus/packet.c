@@ -172,6 +172,28 @@ int hvg_channel_send_comp(struct hvg_vmbus_channel *ch, const void *data,
 EXPORT_SYMBOL_GPL(hvg_channel_send_comp);
 
 /**
+ * hvg_channel_send_reply() - answer a host request with an in-band packet
+ * @ch: an open channel
+ * @data: the payload
+ * @len: its length
+ * @trans_id: the request's trans_id, echoed as integration components do
+ *
+ * Any context; never sleeps. No completion is requested.
+ *
+ * Return: as hvg_channel_send().
+ */
+int hvg_channel_send_reply(struct hvg_vmbus_channel *ch, const void *data,
+			   u32 len, u64 trans_id)
+{
+	struct hvg_ring_wdesc d = { .type = HVP_PKT_DATA_INBAND,
+				    .trans_id = trans_id };
+	struct hvg_ring_seg seg = { .data = data, .len = len };
+
+	return chan_write(ch, &d, &seg, 1, len);
+}
+EXPORT_SYMBOL_GPL(hvg_channel_send_reply);
+
+/**
  * hvg_channel_recv() - read the next packet
  * @ch: an open channel, from its callback
  * @buf: where the packet is copied, descriptor first

@@ -12,6 +12,7 @@ int hv_init(struct hv *hv, const struct guest_mem *mem, unsigned int nr_vps)
 		return -EINVAL;
 	hv->nr_vps = nr_vps;
 	hv->mem = mem;
+	hv->ref_start_ns = hv_monotonic_ns();
 	return synic_init(&hv->synic, nr_vps, mem, &hv->stats);
 }
 

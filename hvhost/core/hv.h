@@ -23,6 +23,8 @@ struct hv {
 	/* Partition-wide MSRs (TLFS): the same on every VP. */
 	uint64_t guest_os_id;
 	uint64_t hypercall;
+	/* CLOCK_MONOTONIC at hv_init: TIME_REF_COUNT counts from here. */
+	uint64_t ref_start_ns;
 };
 
 int hv_init(struct hv *hv, const struct guest_mem *mem, unsigned int nr_vps);
@@ -31,6 +33,9 @@ void hv_uninit(struct hv *hv);
 /* msr.c */
 int hv_rdmsr(struct hv *hv, unsigned int vp, uint64_t msr, uint64_t *val);
 int hv_wrmsr(struct hv *hv, unsigned int vp, uint64_t msr, uint64_t val);
+/* The partition reference counter: 100 ns units since hv_init. */
+uint64_t hv_time_ref_count(const struct hv *hv);
+uint64_t hv_monotonic_ns(void);
 
 /* hypercall.c */
 int hv_hypercall(struct hv *hv, unsigned int vp, uint64_t control,

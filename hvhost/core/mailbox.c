@@ -24,7 +24,7 @@ static void fill_header(struct hvemu_ctl_header *h, unsigned int nr_slots,
 	h->nr_slots = nr_slots;
 	h->slot_size = HVEMU_SLOT_SIZE;
 	h->cpuid_features[0] = HVP_PRIV_SYNIC | HVP_PRIV_HYPERCALL |
-			       HVP_PRIV_VP_INDEX;
+			       HVP_PRIV_VP_INDEX | HVP_PRIV_TIME_REF_COUNT;
 	h->cpuid_features[1] = HVP_PRIV_POST_MESSAGES | HVP_PRIV_SIGNAL_EVENTS;
 	h->ram_size = ram_size;
 	strncpy(h->host_version, HOST_VERSION, sizeof(h->host_version) - 1);

@@ -5,6 +5,8 @@
  * GUEST_OS_ID and HYPERCALL are partition-wide, as the TLFS has them: a
  * write on any VP is seen by all. The SynIC MSRs are per VP.
  */
+#include <time.h>
+
 #include <hvproto/tlfs.h>
 
 #include "hv.h"
@@ -13,6 +15,20 @@
 #define PAGE_MSR_RSVD		(0xffeull)
 #define HYPERCALL_RSVD		(0xffcull)
 #define SCONTROL_RSVD		(~HVP_SCONTROL_ENABLE)
+
+uint64_t hv_monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The same clock the timesync VSP stamps vm_reference_time with. */
+uint64_t hv_time_ref_count(const struct hv *hv)
+{
+	return (hv_monotonic_ns() - hv->ref_start_ns) / 100;
+}
 
 static bool is_sint(uint64_t msr)
 {
@@ -47,6 +63,9 @@ int hv_rdmsr(struct hv *hv, unsigned int vp, uint64_t msr, uint64_t *val)
 		return HVEMU_STATUS_OK;
 	case HVP_MSR_SIMP:
 		*val = v->simp;
+		return HVEMU_STATUS_OK;
+	case HVP_MSR_TIME_REF_COUNT:
+		*val = hv_time_ref_count(hv);
 		return HVEMU_STATUS_OK;
 	}
 	if (is_sint(msr)) {
@@ -128,7 +147,10 @@ static bool write_msr(struct hv *hv, unsigned int vp, uint64_t msr,
 		synic_set_sint(&hv->synic, vp, msr - HVP_MSR_SINT0, val);
 		return true;
 	}
-	/* Unknown MSRs, bad SINT values, VP_INDEX and SVERSION (read-only). */
+	/*
+	 * Unknown MSRs, bad SINT values, and the read-only VP_INDEX, SVERSION
+	 * and TIME_REF_COUNT.
+	 */
 	return false;
 }
 

@@ -156,6 +156,8 @@ int hvg_channel_send_gpa(struct hvg_vmbus_channel *ch,
 			 const void *data, u32 len, void *rqst);
 int hvg_channel_send_comp(struct hvg_vmbus_channel *ch, const void *data,
 			  u32 len, u64 trans_id);
+int hvg_channel_send_reply(struct hvg_vmbus_channel *ch, const void *data,
+			   u32 len, u64 trans_id);
 int hvg_channel_recv(struct hvg_vmbus_channel *ch, void *buf, u32 size,
 		     struct hvg_pkt *pkt);
 void *hvg_channel_complete(struct hvg_vmbus_channel *ch, u64 trans_id);
