@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <sys/timerfd.h>
 
 #include "loop.h"
 
@@ -83,4 +84,64 @@ void loop_stop(struct loop *l, int exit_code)
 {
 	l->stop = true;
 	l->exit_code = exit_code;
+}
+
+static void timer_event(struct loop_source *src, uint32_t events)
+{
+	struct loop_timer *t = container_of(src, struct loop_timer, src);
+	uint64_t expirations;
+
+	(void)events;
+	/* EAGAIN: disarmed or re-armed since epoll saw it. */
+	if (read(src->fd, &expirations, sizeof(expirations)) !=
+	    sizeof(expirations))
+		return;
+	t->fn(t);
+}
+
+int loop_timer_init(struct loop *l, struct loop_timer *t, loop_timer_fn fn)
+{
+	int err;
+
+	t->loop = l;
+	t->fn = fn;
+	t->src.fn = timer_event;
+	t->src.fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (t->src.fd < 0)
+		return -errno;
+	err = loop_add(l, &t->src, EPOLLIN);
+	if (err) {
+		close(t->src.fd);
+		t->src.fd = -1;
+	}
+	return err;
+}
+
+static struct timespec ns_to_ts(uint64_t ns)
+{
+	return (struct timespec){ .tv_sec = (time_t)(ns / 1000000000ull),
+				  .tv_nsec = (long)(ns % 1000000000ull) };
+}
+
+int loop_timer_set(struct loop_timer *t, uint64_t first_ns,
+		   uint64_t period_ns)
+{
+	struct itimerspec its = {
+		.it_value = ns_to_ts(first_ns),
+		.it_interval = ns_to_ts(period_ns),
+	};
+
+	/* A zero it_value disarms: the first expiry is at least 1 ns away. */
+	if (!first_ns && period_ns)
+		its.it_value.tv_nsec = 1;
+	return timerfd_settime(t->src.fd, 0, &its, NULL) < 0 ? -errno : 0;
+}
+
+void loop_timer_uninit(struct loop_timer *t)
+{
+	if (t->src.fd < 0)
+		return;
+	loop_del(t->loop, &t->src);
+	close(t->src.fd);
+	t->src.fd = -1;
 }
