@@ -12,6 +12,7 @@
 #include "ctl.h"
 #include "run.h"
 #include "vmbus/vmbus.h"
+#include "vsp/timesync.h"
 
 static void usage(FILE *f)
 {
@@ -22,6 +23,8 @@ static void usage(FILE *f)
 		"[--abi-version N] [-v]\n"
 		"                  [--device NAME]... "
 		"[--vmbus-max-version X.Y]\n"
+		"                  [--timesync-version X.Y] "
+		"[--timesync-interval SECONDS]\n"
 		"       hvhost ctl CTL_SOCKET COMMAND [ARGS...]\n");
 }
 
@@ -74,10 +77,13 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		{ "abi-version", required_argument, NULL, 'a' },
 		{ "device", required_argument, NULL, 'd' },
 		{ "vmbus-max-version", required_argument, NULL, 'm' },
+		{ "timesync-version", required_argument, NULL, 't' },
+		{ "timesync-interval", required_argument, NULL, 'T' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
+	int64_t ns;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
@@ -109,6 +115,17 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			if (!vmbus_parse_version(optarg, &o->vmbus_max_version))
 				goto bad;
 			break;
+		case 't':
+			if (!ts_parse_version(optarg, &o->timesync_version))
+				goto bad;
+			break;
+		case 'T':
+			if (!ts_parse_fixed(optarg, 9, false,
+					    TS_MAX_INTERVAL_NS, &ns) ||
+			    (ns && ns < TS_NSEC / 100))
+				goto bad;
+			o->timesync_interval_ns = (uint64_t)ns;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -124,8 +141,10 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 	return 0;
 bad:
 	fprintf(stderr, "hvhost run: bad value '%s' (--ram-size BYTES[K|M|G], "
-		"--vcpus 1..%d, --abi-version N, --device echo,\n"
-		"  --vmbus-max-version 2.4|3.0|4.0|4.1|5.0|5.1|5.2|5.3)\n",
+		"--vcpus 1..%d, --abi-version N, --device echo|timesync,\n"
+		"  --vmbus-max-version 2.4|3.0|4.0|4.1|5.0|5.1|5.2|5.3,\n"
+		"  --timesync-version 1.0|3.0|4.0|all, "
+		"--timesync-interval 0|0.01..86400)\n",
 		optarg, HVEMU_MAX_VPS);
 	return -EINVAL;
 }
@@ -135,6 +154,7 @@ int main(int argc, char **argv)
 	struct run_opts o = {
 		.abi_version = HVEMU_ABI_VERSION,
 		.vmbus_max_version = HVP_VMBUS_VERSION_WIN10_V5_3,
+		.timesync_interval_ns = TS_DEFAULT_INTERVAL_NS,
 	};
 
 	if (argc < 2) {

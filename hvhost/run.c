@@ -20,6 +20,7 @@
 #include "run.h"
 #include "test_service.h"
 #include "vmbus/vmbus.h"
+#include "vsp/timesync.h"
 
 struct doorbell {
 	struct loop_source src;
@@ -152,8 +153,11 @@ static int add_devices(struct host *h, const struct run_opts *o)
 	h->vmbus = vmbus_server_create(&h->hv, o->vmbus_max_version);
 	if (!h->vmbus)
 		return -ENOMEM;
-	if (!o->nr_devices)
-		return vmbus_add_device(h->vmbus, vsp_find("echo"), NULL);
+	if (!o->nr_devices) {
+		err = vmbus_add_device(h->vmbus, vsp_find("echo"), NULL);
+		return err ? err : vmbus_add_device(h->vmbus,
+						    vsp_find("timesync"), NULL);
+	}
 	for (i = 0; !err && i < o->nr_devices; i++)
 		err = vmbus_add_device(h->vmbus, vsp_find(o->devices[i]), NULL);
 	return err;
@@ -166,6 +170,13 @@ static int host_serve(struct host *h, const struct run_opts *o)
 	err = test_service_init(&h->hv);
 	if (err)
 		return fail("test service", err);
+	err = timesync_host_init(&h->loop);
+	if (!err) {
+		timesync_set_version(o->timesync_version);
+		err = timesync_set_interval(o->timesync_interval_ns);
+	}
+	if (err)
+		return fail("timesync", err);
 	err = add_devices(h, o);
 	if (err)
 		return fail("vmbus", err);
@@ -177,6 +188,8 @@ static int host_serve(struct host *h, const struct run_opts *o)
 	err = ctl_cmds_init(&h->cmds, &h->hv);
 	if (!err)
 		err = vmbus_ctl_register(h->vmbus, &h->cmds);
+	if (!err)
+		err = timesync_ctl_register(&h->cmds);
 	if (!err)
 		err = ctl_server_init(&h->ctl, &h->loop, &h->cmds,
 				      o->ctl_socket);
@@ -228,6 +241,7 @@ int host_run(const struct run_opts *o)
 	}
 	err = host_serve(h, o);
 	vmbus_server_destroy(h->vmbus);
+	timesync_host_uninit();
 	loop_uninit(&h->loop);
 err_hv:
 	hv_uninit(&h->hv);

@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include <hvproto/ic.h>
+
 #define RUN_MAX_DEVICES	64
 
 struct run_opts {
@@ -15,8 +17,10 @@ struct run_opts {
 	unsigned int vcpus;
 	uint32_t abi_version;
 	uint32_t vmbus_max_version;
-	const char *devices[RUN_MAX_DEVICES];	/* VSP names; none: one echo */
+	const char *devices[RUN_MAX_DEVICES];	/* VSP names; none: echo, timesync */
 	unsigned int nr_devices;
+	struct hvp_ic_version timesync_version;	/* 0.0: offer 4.0 3.0 1.0 */
+	uint64_t timesync_interval_ns;
 };
 
 int host_run(const struct run_opts *o);

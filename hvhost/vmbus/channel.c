@@ -270,6 +270,8 @@ void chan_open(struct vmbus_server *srv, const void *msg, uint32_t len)
 			 m->downstream_ring_page_offset);
 	send_open_result(srv, m->child_relid, m->open_id,
 			 err ? VMBUS_STATUS_FAIL : 0);
+	if (!err && ch->vsp->opened)
+		ch->vsp->opened(ch);
 	/* The guest may have written before it saw the result. */
 	if (!err)
 		chan_kick(ch);
@@ -584,6 +586,11 @@ uint16_t vsp_subchannel_index(const struct vsp_channel *ch)
 bool vsp_is_open(const struct vsp_channel *ch)
 {
 	return ch->state == CHAN_OPEN;
+}
+
+uint64_t vsp_time_ref_count(const struct vsp_channel *ch)
+{
+	return hv_time_ref_count(ch->srv->hv);
 }
 
 int vsp_send(struct vsp_channel *ch, uint16_t type, uint16_t flags,

@@ -6,6 +6,7 @@
 
 static const struct vsp_ops *const vsps[] = {
 	&echo_vsp_ops,
+	&timesync_vsp_ops,
 };
 
 const struct vsp_ops *vsp_find(const char *name)

@@ -49,6 +49,11 @@ struct vsp_ops {
 	int (*open)(struct vsp_channel *ch, const uint8_t *user_data,
 		    uint32_t len);
 	/*
+	 * Optional: the channel is open and OPENCHANNEL_RESULT is on its
+	 * way; the VSP may send (a host-initiated protocol starts here).
+	 */
+	void (*opened)(struct vsp_channel *ch);
+	/*
 	 * One packet from the guest. Return 0 when done with it, -EAGAIN to
 	 * get the same packet again once the host->guest ring has room
 	 * (nothing more is read until then), or another negative errno to
@@ -75,6 +80,7 @@ const struct vsp_ops *vsp_find(const char *name);
 /* The @i-th VSP hvhost knows, NULL past the last. */
 const struct vsp_ops *vsp_at(unsigned int i);
 extern const struct vsp_ops echo_vsp_ops;
+extern const struct vsp_ops timesync_vsp_ops;
 
 /* Per-channel state of the VSP. */
 void vsp_set_priv(struct vsp_channel *ch, void *priv);
@@ -82,6 +88,8 @@ void *vsp_priv(const struct vsp_channel *ch);
 uint32_t vsp_relid(const struct vsp_channel *ch);
 uint16_t vsp_subchannel_index(const struct vsp_channel *ch);
 bool vsp_is_open(const struct vsp_channel *ch);
+/* The partition's TIME_REF_COUNT now (100 ns units), as the guest reads it. */
+uint64_t vsp_time_ref_count(const struct vsp_channel *ch);
 
 /*
  * Host -> guest packets. @ext (ext_len bytes, a multiple of 8) extends the
