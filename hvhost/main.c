@@ -23,6 +23,12 @@ static void usage(FILE *f)
 		"[--abi-version N] [-v]\n"
 		"                  [--device NAME]... "
 		"[--vmbus-max-version X.Y]\n"
+		"                  [--disk path=FILE,size=SIZE[,controller=N]"
+		"[,lun=N][,ro][,serial=S]\n"
+		"                   [,vendor=V][,model=M][,nounmap]]... "
+		"[--storage-max-version 5.1|6.0|6.2]\n"
+		"                  [--storage-channels N] "
+		"[--storage-max-transfer BYTES]\n"
 		"                  [--timesync-version X.Y] "
 		"[--timesync-interval SECONDS]\n"
 		"       hvhost ctl CTL_SOCKET COMMAND [ARGS...]\n");
@@ -66,6 +72,58 @@ static bool parse_u32(const char *s, uint32_t *val)
 	return true;
 }
 
+static bool parse_u32_size(const char *s, uint32_t *val)
+{
+	uint64_t v;
+
+	if (!parse_size(s, &v) || v > UINT32_MAX)
+		return false;
+	*val = (uint32_t)v;
+	return true;
+}
+
+static int parse_storage(int c, char *arg, struct run_opts *o)
+{
+	const char *err = NULL;
+	uint32_t n;
+
+	switch (c) {
+	case 'D':
+		if (o->nr_disks == RUN_MAX_DISKS)
+			err = "too many disks";
+		else
+			err = stor_parse_spec(arg, &o->disks[o->nr_disks++],
+					      false);
+		break;
+	case 'V':
+		if (!strcmp(arg, "6.2"))
+			o->storage_max_version = HVP_VSTOR_VERSION_WIN10;
+		else if (!strcmp(arg, "6.0"))
+			o->storage_max_version = HVP_VSTOR_VERSION_WIN8_1;
+		else if (!strcmp(arg, "5.1"))
+			o->storage_max_version = HVP_VSTOR_VERSION_WIN8;
+		else
+			err = "5.1, 6.0 or 6.2";
+		break;
+	case 'C':
+		if (!parse_u32(arg, &n) || n > STOR_MAX_SUBCHANNELS)
+			err = "0..64";
+		else
+			o->storage_channels = (int)n;
+		break;
+	default:
+		if (!parse_u32_size(arg, &n) || n < 4096 || n > (8u << 20) ||
+		    n % 4096)
+			err = "4K..8M, a multiple of 4K";
+		else
+			o->storage_max_xfer = n;
+		break;
+	}
+	if (err)
+		fprintf(stderr, "hvhost run: bad storage option: %s\n", err);
+	return err ? -EINVAL : 0;
+}
+
 static int parse_run(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option opts[] = {
@@ -79,6 +137,10 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		{ "vmbus-max-version", required_argument, NULL, 'm' },
 		{ "timesync-version", required_argument, NULL, 't' },
 		{ "timesync-interval", required_argument, NULL, 'T' },
+		{ "disk", required_argument, NULL, 'D' },
+		{ "storage-max-version", required_argument, NULL, 'V' },
+		{ "storage-channels", required_argument, NULL, 'C' },
+		{ "storage-max-transfer", required_argument, NULL, 'X' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -126,6 +188,10 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 				goto bad;
 			o->timesync_interval_ns = (uint64_t)ns;
 			break;
+		case 'D': case 'V': case 'C': case 'X':
+			if (parse_storage(c, optarg, o))
+				return -EINVAL;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -154,6 +220,7 @@ int main(int argc, char **argv)
 	struct run_opts o = {
 		.abi_version = HVEMU_ABI_VERSION,
 		.vmbus_max_version = HVP_VMBUS_VERSION_WIN10_V5_3,
+		.storage_channels = -1,
 		.timesync_interval_ns = TS_DEFAULT_INTERVAL_NS,
 	};
 

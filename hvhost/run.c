@@ -37,6 +37,8 @@ struct host {
 	struct ctl_cmds cmds;
 	struct ctl_server ctl;
 	struct vmbus_server *vmbus;
+	struct storvsp *storvsp;
+	struct loop_source storvsp_src;
 	struct loop_source ivs_listen;
 	struct loop_source ivs_client;
 	struct loop_source sig;
@@ -109,6 +111,14 @@ static void signal_event(struct loop_source *src, uint32_t events)
 	loop_stop(&h->loop, 0);
 }
 
+static void storvsp_event(struct loop_source *src, uint32_t events)
+{
+	struct host *h = container_of(src, struct host, storvsp_src);
+
+	(void)events;
+	storvsp_process(h->storvsp);
+}
+
 static int add_sources(struct host *h)
 {
 	sigset_t set;
@@ -129,6 +139,10 @@ static int add_sources(struct host *h)
 	h->ivs_listen.fn = listen_event;
 	if (!err)
 		err = loop_add(&h->loop, &h->ivs_listen, EPOLLIN);
+	h->storvsp_src.fd = storvsp_fd(h->storvsp);
+	h->storvsp_src.fn = storvsp_event;
+	if (!err)
+		err = loop_add(&h->loop, &h->storvsp_src, EPOLLIN);
 	for (i = 0; !err && i < h->hv.nr_vps; i++) {
 		h->bells[i] = (struct doorbell){
 			.src = { .fd = h->ivs.host_efd[i], .fn = doorbell_event },
@@ -163,6 +177,44 @@ static int add_devices(struct host *h, const struct run_opts *o)
 	return err;
 }
 
+/* SCSI controllers in ascending number, then their disks. */
+static int add_storage(struct host *h, const struct run_opts *o)
+{
+	struct storvsp *sv;
+	const char *why;
+	unsigned int c, i, lun;
+	int err;
+
+	sv = h->storvsp = storvsp_create(h->vmbus);
+	if (!sv)
+		return -ENOMEM;
+	if (o->storage_max_version)
+		sv->max_version = o->storage_max_version;
+	if (o->storage_channels >= 0)
+		sv->max_channels = (uint16_t)o->storage_channels;
+	if (o->storage_max_xfer)
+		sv->max_xfer = o->storage_max_xfer;
+	for (c = 0; c < STOR_MAX_CONTROLLERS; c++) {
+		for (i = 0; i < o->nr_disks; i++)
+			if (o->disks[i].controller == (int)c)
+				break;
+		if (i == o->nr_disks)
+			continue;
+		err = storvsp_add_controller(sv, c);
+		if (err)
+			return err;
+	}
+	for (i = 0; i < o->nr_disks; i++) {
+		why = storvsp_add_disk(sv, &o->disks[i], &lun);
+		if (why) {
+			fprintf(stderr, "hvhost: --disk %s: %s\n",
+				o->disks[i].path, why);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int host_serve(struct host *h, const struct run_opts *o)
 {
 	int err;
@@ -180,6 +232,9 @@ static int host_serve(struct host *h, const struct run_opts *o)
 	err = add_devices(h, o);
 	if (err)
 		return fail("vmbus", err);
+	err = add_storage(h, o);
+	if (err)
+		return fail("storage", err);
 	err = ivshmem_server_init(&h->ivs, o->ivshmem_socket, h->mb.fd,
 				  o->vcpus);
 	if (err)
@@ -188,6 +243,8 @@ static int host_serve(struct host *h, const struct run_opts *o)
 	err = ctl_cmds_init(&h->cmds, &h->hv);
 	if (!err)
 		err = vmbus_ctl_register(h->vmbus, &h->cmds);
+	if (!err)
+		err = storvsp_ctl_register(h->storvsp, &h->cmds);
 	if (!err)
 		err = timesync_ctl_register(&h->cmds);
 	if (!err)
@@ -241,6 +298,7 @@ int host_run(const struct run_opts *o)
 	}
 	err = host_serve(h, o);
 	vmbus_server_destroy(h->vmbus);
+	storvsp_destroy(h->storvsp);
 	timesync_host_uninit();
 	loop_uninit(&h->loop);
 err_hv:

@@ -5,9 +5,12 @@
 
 #include <stdint.h>
 
+#include "vsp/storvsp.h"
+
 #include <hvproto/ic.h>
 
 #define RUN_MAX_DEVICES	64
+#define RUN_MAX_DISKS	64
 
 struct run_opts {
 	const char *ivshmem_socket;
@@ -19,6 +22,11 @@ struct run_opts {
 	uint32_t vmbus_max_version;
 	const char *devices[RUN_MAX_DEVICES];	/* VSP names; none: echo, timesync */
 	unsigned int nr_devices;
+	struct stor_disk_spec disks[RUN_MAX_DISKS];	/* --disk */
+	unsigned int nr_disks;
+	uint16_t storage_max_version;	/* 0: the default */
+	int storage_channels;		/* -1: the default */
+	uint32_t storage_max_xfer;	/* 0: the default */
 	struct hvp_ic_version timesync_version;	/* 0.0: offer 4.0 3.0 1.0 */
 	uint64_t timesync_interval_ns;
 };

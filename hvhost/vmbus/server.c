@@ -455,8 +455,8 @@ void vmbus_server_destroy(struct vmbus_server *srv)
 	free(srv);
 }
 
-int vmbus_add_device(struct vmbus_server *srv, const struct vsp_ops *vsp,
-		     uint32_t *relid)
+int vmbus_add_device_dev(struct vmbus_server *srv, const struct vsp_ops *vsp,
+			 void *dev, struct vsp_channel **out)
 {
 	struct vsp_channel *ch;
 	int err;
@@ -464,9 +464,54 @@ int vmbus_add_device(struct vmbus_server *srv, const struct vsp_ops *vsp,
 	err = chan_create(srv, vsp, NULL, &ch);
 	if (err)
 		return err;
+	ch->dev = dev;
 	if (srv->state == VMBUS_CONNECTED && srv->offers_requested)
 		chan_offer(ch);
-	if (relid)
-		*relid = ch->relid;
+	if (out)
+		*out = ch;
 	return 0;
+}
+
+int vmbus_add_device(struct vmbus_server *srv, const struct vsp_ops *vsp,
+		     uint32_t *relid)
+{
+	struct vsp_channel *ch;
+	int err;
+
+	err = vmbus_add_device_dev(srv, vsp, NULL, &ch);
+	if (!err && relid)
+		*relid = ch->relid;
+	return err;
+}
+
+/* Device-level VSP helpers of vsp.h */
+
+void *vsp_device(const struct vsp_channel *ch)
+{
+	const struct vsp_channel *p = ch->primary ? ch->primary : ch;
+
+	return p->dev;
+}
+
+int vsp_add_subchannel(struct vsp_channel *primary, struct vsp_channel **out)
+{
+	struct vmbus_server *srv = primary->srv;
+	struct vsp_channel *ch;
+	int err;
+
+	if (primary->primary || primary->rescinded)
+		return -EINVAL;
+	err = chan_create(srv, primary->vsp, primary, &ch);
+	if (err)
+		return err;
+	if (srv->state == VMBUS_CONNECTED && srv->offers_requested)
+		chan_offer(ch);
+	if (out)
+		*out = ch;
+	return 0;
+}
+
+void vsp_rescind(struct vsp_channel *ch)
+{
+	chan_rescind(ch);
 }

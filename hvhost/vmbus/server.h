@@ -67,6 +67,7 @@ struct vsp_channel {
 	struct vmbus_server *srv;
 	const struct vsp_ops *vsp;
 	void *vsp_priv;
+	void *dev;		/* the device's state (primary only) */
 	struct vsp_channel *primary;	/* NULL for a primary */
 	uint32_t relid;
 	uint32_t conn_id;

@@ -24,6 +24,12 @@ void vmbus_server_destroy(struct vmbus_server *srv);
 /* Adds a primary channel for @vsp; offered at once if the guest listens. */
 int vmbus_add_device(struct vmbus_server *srv, const struct vsp_ops *vsp,
 		     uint32_t *relid);
+/*
+ * The same, for a VSP whose device has state beyond its channels (@dev, see
+ * vsp_device()); @out receives the primary channel.
+ */
+int vmbus_add_device_dev(struct vmbus_server *srv, const struct vsp_ops *vsp,
+			 void *dev, struct vsp_channel **out);
 /* Call after SynIC activity (EOM): posts messages waiting for room. */
 void vmbus_server_poll(struct vmbus_server *srv);
 /* `vmbus ...` and one command per VSP with a ctl hook. */

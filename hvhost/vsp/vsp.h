@@ -88,6 +88,19 @@ void *vsp_priv(const struct vsp_channel *ch);
 uint32_t vsp_relid(const struct vsp_channel *ch);
 uint16_t vsp_subchannel_index(const struct vsp_channel *ch);
 bool vsp_is_open(const struct vsp_channel *ch);
+/*
+ * Devices with several channels: the state given to vmbus_add_device_dev()
+ * (NULL for others), found from the primary or any of its subchannels.
+ */
+void *vsp_device(const struct vsp_channel *ch);
+/* Offers a new subchannel of @primary (at once if the guest listens). */
+int vsp_add_subchannel(struct vsp_channel *primary, struct vsp_channel **out);
+/*
+ * Withdraws a channel (its subchannels first), calling ->rescind of each;
+ * one the guest never saw is freed at once, so @ch may be gone on return.
+ * Not from ->close.
+ */
+void vsp_rescind(struct vsp_channel *ch);
 /* The partition's TIME_REF_COUNT now (100 ns units), as the guest reads it. */
 uint64_t vsp_time_ref_count(const struct vsp_channel *ch);
 
