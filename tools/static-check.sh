@@ -10,7 +10,7 @@ top=$PWD
 build=${BUILD:-$top/build}
 kver=${KVER:-$(tools/kver.sh)}
 kdir=${KDIR:-/lib/modules/$kver/build}
-kconfig="CONFIG_HVG=m CONFIG_HVG_HVCALL=m CONFIG_HVG_VMBUS=m CONFIG_HVG_SELFTESTS=m"
+kconfig="CONFIG_HVG=m CONFIG_HVG_HVCALL=m CONFIG_HVG_VMBUS=m CONFIG_HVG_SELFTESTS=m CONFIG_HVG_TIMESYNC=m"
 kernel_dirs="hvcall vmbus storvsc netvsc timesync balloon include/hvg include/hvproto compat selftests"
 n=0
 failed=0
