@@ -23,6 +23,9 @@ static int bus_match(struct device *dev, struct device_driver *drv)
 {
 	struct hvg_vmbus_device *vdev = to_hvg_vmbus_device(dev);
 
+	/* driver_override binds that driver whatever its id table says. */
+	if (vdev->driver_override)
+		return !strcmp(vdev->driver_override, drv->name);
 	return !!match_id(to_hvg_vmbus_driver(drv)->id_table, &vdev->class_id);
 }
 
@@ -38,9 +41,12 @@ static int bus_probe(struct device *dev)
 {
 	struct hvg_vmbus_driver *drv = to_hvg_vmbus_driver(dev->driver);
 	struct hvg_vmbus_device *vdev = to_hvg_vmbus_device(dev);
+	static const struct hv_vmbus_device_id any = {};
 	const struct hv_vmbus_device_id *id;
 
 	id = match_id(drv->id_table, &vdev->class_id);
+	if (!id && vdev->driver_override)
+		id = &any;
 	if (!id || !drv->probe)
 		return -ENODEV;
 	return drv->probe(vdev, id);
@@ -65,6 +71,19 @@ static void bus_shutdown(struct device *dev)
 		drv->shutdown(to_hvg_vmbus_device(dev));
 }
 
+/* Hibernation is not supported: upstream's /sys/bus/vmbus/hibernation is 0. */
+static ssize_t hibernation_show(struct bus_type *bus, char *buf)
+{
+	return sysfs_emit(buf, "0\n");
+}
+static BUS_ATTR_RO(hibernation);
+
+static struct attribute *bus_attrs[] = {
+	&bus_attr_hibernation.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(bus);
+
 struct bus_type hvg_vmbus_bus = {
 	.name = "vmbus",
 	.match = bus_match,
@@ -73,6 +92,7 @@ struct bus_type hvg_vmbus_bus = {
 	.remove = bus_remove,
 	.shutdown = bus_shutdown,
 	.dev_groups = hvg_device_groups,
+	.bus_groups = bus_groups,
 };
 
 /**

@@ -6,6 +6,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/kmemleak.h>
 #include <linux/slab.h>
@@ -302,3 +303,76 @@ void hvg_channel_close(struct hvg_vmbus_channel *ch)
 	close_one(ch);
 }
 EXPORT_SYMBOL_GPL(hvg_channel_close);
+
+static int send_modify(struct hvg_vmbus_channel *ch, unsigned int cpu)
+{
+	struct hvp_vmbus_modify_channel msg = {
+		.header.msgtype = cpu_to_le32(HVP_VMBUS_MSG_MODIFYCHANNEL),
+		.child_relid = cpu_to_le32(ch->relid),
+		.target_vp = cpu_to_le32(hvg_vp_index(cpu)),
+	};
+	const struct hvp_vmbus_modify_channel *res;
+	struct hvg_waiter w;
+	int ret;
+
+	/* Before 5.3 the host does not answer: fire and forget. */
+	if (!hvg_conn_at_least(ch->conn, HVP_VMBUS_VERSION_WIN10_V5_3))
+		return hvg_conn_post(ch->conn, &msg, sizeof(msg));
+	hvg_waiter_init(&w, HVP_VMBUS_MSG_MODIFYCHANNEL_RESPONSE, ch->relid,
+			ch->relid);
+	hvg_waiter_add(ch->conn, &w);
+	ret = hvg_conn_post(ch->conn, &msg, sizeof(msg));
+	if (ret) {
+		hvg_waiter_del(ch->conn, &w);
+		return ret;
+	}
+	if (READ_ONCE(ch->rescinded))
+		hvg_waiter_cancel_relid(ch->conn, ch->relid);
+	ret = hvg_waiter_wait(ch->conn, &w, "MODIFYCHANNEL_RESPONSE");
+	if (ret)
+		return ret;
+	res = (const void *)w.resp;
+	if (res->target_vp) {	/* the response's status */
+		pr_warn_ratelimited("relid %u: host refused CPU %u (status %#x)\n",
+				    ch->relid, cpu, le32_to_cpu(res->target_vp));
+		return -EIO;
+	}
+	return 0;
+}
+
+/**
+ * hvg_chan_set_cpu() - move an open channel's interrupts to another CPU
+ * @ch: the channel
+ * @cpu: an online CPU
+ *
+ * MODIFYCHANNEL, VMBus 4.1 and later; from 5.3 the host answers and a
+ * refusal fails. Process context; the wait for the answer is bounded.
+ *
+ * Return: 0; -EIO if the channel is not open, the version too old or the
+ * host refused; -EINVAL if @cpu is not online; -ENODEV if rescinded;
+ * -ETIMEDOUT.
+ */
+int hvg_chan_set_cpu(struct hvg_vmbus_channel *ch, unsigned int cpu)
+{
+	int ret = 0;
+
+	if (!hvg_conn_at_least(ch->conn, HVP_VMBUS_VERSION_WIN10_RS3))
+		return -EIO;
+	if (cpu >= nr_cpu_ids)
+		return -EINVAL;
+	cpus_read_lock();	/* @cpu stays online */
+	mutex_lock(&ch->lock);
+	if (!cpu_online(cpu))
+		ret = -EINVAL;
+	else if (READ_ONCE(ch->rescinded))
+		ret = -ENODEV;
+	else if (ch->state != HVG_CHAN_OPEN)
+		ret = -EIO;
+	else if (cpu != ch->target_cpu)
+		ret = send_modify(ch, cpu);
+	if (!ret)
+		WRITE_ONCE(ch->target_cpu, cpu);
+	mutex_unlock(&ch->lock);
+	cpus_read_unlock();
+	return ret;
+}

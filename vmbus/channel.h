@@ -31,6 +31,10 @@ enum hvg_chan_state {
  * @tx_bytes: their payload bytes
  * @rx_packets: packets received
  * @rx_bytes: their bytes
+ * @intr_in_full: signals because a read freed the space the host awaited
+ * @intr_out_empty: signals because a write made the send ring non-empty
+ * @out_full_first: sends that found the send ring full first
+ * @out_full_total: sends that found it full
  */
 struct hvg_chan_stats {
 	atomic64_t interrupts;
@@ -41,6 +45,10 @@ struct hvg_chan_stats {
 	atomic64_t tx_bytes;
 	atomic64_t rx_packets;
 	atomic64_t rx_bytes;
+	atomic64_t intr_in_full;
+	atomic64_t intr_out_empty;
+	atomic64_t out_full_first;
+	atomic64_t out_full_total;
 };
 
 /**
@@ -72,6 +80,7 @@ struct hvg_chan_stats {
  * @page_ptrs: data page pointers for the ring core, both rings
  * @out: the guest->host ring (we write); under @out_lock
  * @out_lock: serialises senders
+ * @out_full: the last send found the ring full (under @out_lock)
  * @in: the host->guest ring (we read, from the callback only)
  * @cb: the driver's callback, NULL when closed (READ_ONCE in the ISR)
  * @cb_ctx: passed to @cb
@@ -113,7 +122,8 @@ struct hvg_vmbus_channel {
 	u8 **page_ptrs;
 
 	struct hvg_ring out;
-	spinlock_t out_lock;	/* senders of @out */
+	spinlock_t out_lock;	/* senders of @out, @out_full */
+	bool out_full;
 	struct hvg_ring in;
 	hvg_channel_cb_t cb;
 	void *cb_ctx;
@@ -148,6 +158,12 @@ void hvg_chan_release_subs(struct hvg_vmbus_channel *primary);
 /* chan_sysfs.c */
 extern const struct kobj_type hvg_chan_ktype;
 int hvg_chan_sysfs_add(struct hvg_vmbus_channel *ch, struct kset *kset);
+bool hvg_chan_snap(struct hvg_vmbus_channel *ch, bool out,
+		   struct hvg_ring_snapshot *snap);
+u32 hvg_chan_monitor_pending(const struct hvg_vmbus_channel *ch,
+			     const struct hvp_monitor_page *m);
+u32 hvg_chan_monitor_latency(const struct hvg_vmbus_channel *ch,
+			     const struct hvp_monitor_page *m);
 
 /* event.c */
 void hvg_event_isr(struct hvg_conn *conn);
@@ -156,6 +172,7 @@ void hvg_chan_tasklet(struct tasklet_struct *t);
 
 /* channel.c */
 void hvg_chan_close_locked(struct hvg_vmbus_channel *ch);
+int hvg_chan_set_cpu(struct hvg_vmbus_channel *ch, unsigned int cpu);
 
 /* gpadl.c */
 int hvg_gpadl_establish(struct hvg_vmbus_channel *ch, void *buf, u32 size,

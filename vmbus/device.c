@@ -15,6 +15,7 @@ static void dev_release(struct device *dev)
 	struct hvg_vmbus_device *vdev = to_hvg_vmbus_device(dev);
 
 	hvg_chan_put(vdev->channel);
+	kfree(vdev->driver_override);
 	kfree(vdev);
 }
 

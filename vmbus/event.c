@@ -103,8 +103,10 @@ void hvg_chan_tasklet(struct tasklet_struct *t)
 	for (round = 0; round < CB_BATCHES; round++) {
 		hvg_ring_mask_interrupts(&ch->in);
 		cb(ch, ch->cb_ctx);
-		if (hvg_ring_read_done(&ch->in))
+		if (hvg_ring_read_done(&ch->in)) {
+			atomic64_inc(&ch->stats.intr_in_full);
 			hvg_chan_signal(ch);
+		}
 		if (hvg_ring_is_broken(&ch->in) ||
 		    !hvg_ring_unmask_interrupts(&ch->in))
 			return;

@@ -20,6 +20,17 @@ static void chan_broken(struct hvg_vmbus_channel *ch, const char *why)
 				   why);
 }
 
+/* out_full_first/total, as upstream counts them; under out_lock. */
+static void count_full(struct hvg_vmbus_channel *ch, bool full)
+{
+	if (full) {
+		atomic64_inc(&ch->stats.out_full_total);
+		if (!ch->out_full)
+			atomic64_inc(&ch->stats.out_full_first);
+	}
+	ch->out_full = full;
+}
+
 static int chan_write(struct hvg_vmbus_channel *ch, struct hvg_ring_wdesc *d,
 		      const struct hvg_ring_seg *segs, unsigned int nsegs,
 		      u32 total)
@@ -43,12 +54,15 @@ static int chan_write(struct hvg_vmbus_channel *ch, struct hvg_ring_wdesc *d,
 	 */
 	if (!ret && READ_ONCE(ch->out.hdr->pending_send_sz))
 		hvg_ring_set_pending_send(&ch->out, 0);
+	count_full(ch, ret == -EAGAIN);
 out:
 	spin_unlock_irqrestore(&ch->out_lock, flags);
 	if (ret == -EPROTO)
 		chan_broken(ch, "host corrupted the send ring");
-	if (signal)
+	if (signal) {
+		atomic64_inc(&ch->stats.intr_out_empty);
 		hvg_chan_signal(ch);
+	}
 	if (!ret) {
 		atomic64_inc(&ch->stats.tx_packets);
 		atomic64_add(total, &ch->stats.tx_bytes);

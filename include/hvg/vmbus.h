@@ -31,6 +31,8 @@ struct hvg_vmbus_channel;
  * @class_id: the offer's class GUID (raw wire bytes)
  * @instance_id: the offer's instance GUID (raw wire bytes)
  * @channels: the sysfs directory channels/ (the bus's)
+ * @driver_override: the only driver that may bind, set through sysfs
+ *	(under the device lock)
  */
 struct hvg_vmbus_device {
 	struct device dev;
@@ -38,6 +40,7 @@ struct hvg_vmbus_device {
 	guid_t class_id;
 	guid_t instance_id;
 	struct kset *channels;
+	const char *driver_override;
 };
 
 #define to_hvg_vmbus_device(d) container_of(d, struct hvg_vmbus_device, dev)
