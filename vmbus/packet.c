@@ -40,6 +40,10 @@ static int chan_write(struct hvg_vmbus_channel *ch, struct hvg_ring_wdesc *d,
 	int ret;
 
 	spin_lock_irqsave(&ch->out_lock, flags);
+	if (READ_ONCE(ch->rescinded)) {
+		ret = -ENODEV;	/* the host no longer reads the ring */
+		goto out;
+	}
 	if (ch->state != HVG_CHAN_OPEN) {
 		ret = ch->state == HVG_CHAN_BROKEN ? -EPROTO : -ENOTCONN;
 		goto out;
@@ -102,7 +106,8 @@ static int chan_send(struct hvg_vmbus_channel *ch, u16 type, u32 ext_len,
  *
  * Return: 0; -EAGAIN if the ring is full (the host signals when space
  * frees: the callback runs); -EBUSY if no request id is free; -ENOTCONN if
- * closed; -EPROTO if the channel failed; -EMSGSIZE if it can never fit.
+ * closed; -ENODEV if rescinded; -EPROTO if the channel failed; -EMSGSIZE if
+ * it can never fit.
  */
 int hvg_channel_send(struct hvg_vmbus_channel *ch, const void *data, u32 len,
 		     void *rqst)
@@ -332,8 +337,13 @@ EXPORT_SYMBOL_GPL(hvg_channel_rescinded);
 /**
  * hvg_channel_set_sc_callback() - receive the primary's sub-channel offers
  * @primary: a primary channel
- * @sc: called (process context) with each new sub-channel, which the
- *	driver may open; NULL to stop
+ * @sc: called (process context, one at a time) with each new sub-channel,
+ *	which the driver opens there or forgets: a sub-channel not open when
+ *	the callback returns may be freed by a rescind; NULL to stop
+ *
+ * Process context. Stopping waits for a call in progress, so a driver's
+ * remove may free what the callback uses: do not stop from the callback
+ * or while holding a lock it takes.
  */
 void hvg_channel_set_sc_callback(struct hvg_vmbus_channel *primary,
 				 void (*sc)(struct hvg_vmbus_channel *sc))
@@ -341,5 +351,7 @@ void hvg_channel_set_sc_callback(struct hvg_vmbus_channel *primary,
 	mutex_lock(&primary->lock);
 	primary->sc_callback = sc;
 	mutex_unlock(&primary->lock);
+	if (!sc)
+		flush_workqueue(primary->conn->sub_wq);
 }
 EXPORT_SYMBOL_GPL(hvg_channel_set_sc_callback);

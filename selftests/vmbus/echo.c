@@ -104,8 +104,9 @@ int t_open(struct t_dev *d)
 void t_close(struct t_dev *d)
 {
 	if (d->open)
-		hvg_channel_close(d->ch);
+		hvg_channel_close(d->ch);	/* and its sub-channels */
 	d->open = false;
+	t_subs_forget(d);
 }
 
 static int send_one(struct t_dev *d, u8 *pkt, u64 seq)
@@ -281,6 +282,39 @@ int t_cycles(struct t_dev *d, unsigned int n, char *reason)
 		}
 		if (t_inband(d, INBAND_LEN, reason))
 			return -1;
+	}
+	return 0;
+}
+
+/**
+ * t_churn() - close and reopen until the host rescinds the channel
+ * @d: the device
+ * @n: at most this many cycles
+ * @reason: filled on failure
+ * @info: "cycles=N rescinded=0|1"
+ *
+ * For racing a rescind against open and close: an open that fails
+ * because of the rescind is the expected end, not a failure.
+ *
+ * Return: 0 or -1.
+ */
+int t_churn(struct t_dev *d, unsigned int n, char *reason, char *info)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < n && !hvg_channel_rescinded(d->ch); i++) {
+		t_close(d);
+		ret = t_open(d);
+		if (ret && !(ret == -ENODEV && hvg_channel_rescinded(d->ch)))
+			break;
+		ret = 0;
+	}
+	scnprintf(info, T_INFO_LEN, "cycles=%u rescinded=%d", i,
+		  hvg_channel_rescinded(d->ch));
+	if (ret) {
+		snprintf(reason, T_REASON_LEN, "cycle %u: open: %d", i, ret);
+		return -1;
 	}
 	return 0;
 }

@@ -11,7 +11,9 @@
 #include <hvg/vmbus.h>
 
 #define T_REASON_LEN	160
+#define T_INFO_LEN	128
 #define T_PKT_MAX	(16 * 1024)
+#define T_SUB_PKT	64	/* bytes of each sub-channel echo packet */
 
 /**
  * struct t_dev - the bound echo device
@@ -24,6 +26,7 @@
  * @rx_bytes: in-band payload bytes received and verified
  * @rx_bad: first verification failure (0: none)
  * @comp: GPA-direct completions received (request pointer written)
+ * @subs: struct t_sub, the sub-channels opened (under t_lock)
  * @buf: the callback's packet buffer
  */
 struct t_dev {
@@ -36,7 +39,29 @@ struct t_dev {
 	atomic64_t rx_bytes;
 	atomic_t rx_bad;
 	atomic_t comp;
+	struct list_head subs;
 	u8 buf[T_PKT_MAX];
+};
+
+/**
+ * struct t_sub - a sub-channel of the echo device, opened when offered
+ * @node: in t_dev.subs
+ * @d: the device
+ * @ch: the sub-channel; not to be touched once closed (a rescinded one
+ *	is freed by its close)
+ * @sent: packets sent in the current run
+ * @rx: echoes received and verified
+ * @bad: echoes that did not match
+ * @buf: the callback's packet buffer
+ */
+struct t_sub {
+	struct list_head node;
+	struct t_dev *d;
+	struct hvg_vmbus_channel *ch;
+	u64 sent;
+	atomic64_t rx;
+	atomic_t bad;
+	u8 buf[T_SUB_PKT + 64];
 };
 
 /**
@@ -61,5 +86,12 @@ void t_close(struct t_dev *d);
 int t_inband(struct t_dev *d, u64 bytes, char *reason);
 int t_gpa(struct t_dev *d, u64 bytes, bool fill, char *reason);
 int t_cycles(struct t_dev *d, unsigned int n, char *reason);
+int t_churn(struct t_dev *d, unsigned int n, char *reason, char *info);
+int t_rtt(struct t_dev *d, unsigned int ms, char *reason, char *info);
+
+void t_sc_offer(struct hvg_vmbus_channel *sc);
+void t_subs_forget(struct t_dev *d);
+int t_subs_echo(struct t_dev *d, unsigned int n, char *reason, char *info);
+int t_subs_close_rescinded(struct t_dev *d, char *info);
 
 #endif /* HVG_VMBUS_TEST_H */
