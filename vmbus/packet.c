@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
+#include <linux/string.h>
 #include "channel.h"
 
 /* Most ranges in one GPA-direct packet (the segment list is on the stack). */
@@ -212,12 +213,71 @@ int hvg_channel_send_reply(struct hvg_vmbus_channel *ch, const void *data,
 }
 EXPORT_SYMBOL_GPL(hvg_channel_send_reply);
 
+/* GPA-direct: range_count multi-page ranges filling the extension exactly. */
+static bool gpa_ranges_valid(const u8 *pkt, u32 end)
+{
+	const struct hvp_gpa_direct_header *h = (const void *)pkt;
+	u32 pos = sizeof(*h), count, i;
+	struct hvp_gpa_mpb mpb;
+	u64 pfns;
+
+	if (end < sizeof(*h))
+		return false;
+	count = le32_to_cpu(h->range_count);
+	for (i = 0; i < count; i++) {
+		if (end - pos < sizeof(mpb))
+			return false;
+		memcpy(&mpb, pkt + pos, sizeof(mpb));
+		pos += sizeof(mpb);
+		if (!mpb.len || le32_to_cpu(mpb.offset) >= HVG_RING_PAGE_SIZE)
+			return false;
+		pfns = DIV_ROUND_UP((u64)le32_to_cpu(mpb.offset) +
+				    le32_to_cpu(mpb.len), HVG_RING_PAGE_SIZE);
+		if ((end - pos) / 8 < pfns)
+			return false;
+		pos += pfns * 8;
+	}
+	return count && pos == end;
+}
+
+/* Transfer pages: range_count ranges inside the extension. */
+static bool xfer_ranges_valid(const u8 *pkt, u32 end)
+{
+	const struct hvp_xfer_page_header *h = (const void *)pkt;
+	u32 count;
+
+	if (end < sizeof(*h))
+		return false;
+	count = le32_to_cpu(h->range_count);
+	return count && (end - sizeof(*h)) / sizeof(h->ranges[0]) >= count;
+}
+
+/* What the ring core leaves to us: the type, and the ranges we can check. */
+static const char *pkt_invalid(const u8 *pkt, const struct hvg_ring_pkt *rp)
+{
+	switch (rp->type) {
+	case HVP_PKT_DATA_USING_GPA_DIRECT:
+		return gpa_ranges_valid(pkt, rp->offset) ? NULL :
+		       "GPA-direct packet with bad ranges";
+	case HVP_PKT_DATA_USING_XFER_PAGES:
+		return xfer_ranges_valid(pkt, rp->offset) ? NULL :
+		       "transfer-page packet with bad ranges";
+	default:
+		return rp->type && rp->type <= HVP_PKT_ADDITIONAL_DATA ? NULL :
+		       "packet of unknown type";
+	}
+}
+
 /**
  * hvg_channel_recv() - read the next packet
  * @ch: an open channel, from its callback
  * @buf: where the packet is copied, descriptor first
  * @size: bytes at @buf
  * @pkt: the packet's validated fields
+ *
+ * A packet of unknown type, or whose GPA or transfer-page ranges do not
+ * match its length, is dropped (counted in bad_packets, ratelimited line)
+ * and the next one is read.
  *
  * Return: 0; -EAGAIN when no packet is left; -ENOBUFS if @size is too
  * small (@pkt->len is the size needed; the packet stays); -EPROTO if the
@@ -227,22 +287,31 @@ int hvg_channel_recv(struct hvg_vmbus_channel *ch, void *buf, u32 size,
 		     struct hvg_pkt *pkt)
 {
 	struct hvg_ring_pkt rp;
+	const char *bad;
 	int ret;
 
-	ret = hvg_ring_read(&ch->in, buf, size, &rp);
-	pkt->len = rp.len;
-	if (ret == -EPROTO) {
+	for (;;) {
+		ret = hvg_ring_read(&ch->in, buf, size, &rp);
+		pkt->len = rp.len;
+		if (ret == -EPROTO) {
+			atomic64_inc(&ch->stats.bad_packets);
+			chan_broken(ch, "malformed packet from the host");
+		}
+		if (ret)
+			return ret;
+		atomic64_inc(&ch->stats.rx_packets);
+		atomic64_add(rp.len, &ch->stats.rx_bytes);
+		bad = pkt_invalid(buf, &rp);
+		if (!bad)
+			break;
 		atomic64_inc(&ch->stats.bad_packets);
-		chan_broken(ch, "malformed packet from the host");
+		pr_warn_ratelimited("relid %u: %s dropped (type %u)\n", ch->relid,
+				    bad, rp.type);
 	}
-	if (ret)
-		return ret;
 	pkt->type = rp.type;
 	pkt->flags = rp.flags;
 	pkt->trans_id = rp.trans_id;
 	pkt->offset = rp.offset;
-	atomic64_inc(&ch->stats.rx_packets);
-	atomic64_add(rp.len, &ch->stats.rx_bytes);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(hvg_channel_recv);
