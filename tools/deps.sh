@@ -11,6 +11,8 @@ set -eu
 
 PKGS="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static
 sparse linux-source-6.1 cpio kmod gcc make libc6-dev perl xz-utils gzip"
+# hvhost `storage fsck` runs e2fsck on disk images.
+PKGS="$PKGS e2fsprogs"
 # Building the debug guest kernel (tools/debug-kernel.sh): the kconfig
 # parser, timeconst and objtool.
 PKGS="$PKGS bc bison flex libelf-dev"

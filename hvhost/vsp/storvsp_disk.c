@@ -148,8 +148,8 @@ static void fill_identity(struct stor_lun *l, const struct stor_disk_spec *s)
 	else
 		snprintf(l->d.serial, sizeof(l->d.serial), "hvg-%u-%u",
 			 l->controller, l->lun);
-	memcpy(l->d.vendor, *s->vendor ? s->vendor : "Msft",
-	       sizeof(l->d.vendor));
+	snprintf(l->d.vendor, sizeof(l->d.vendor), "%s",
+		 *s->vendor ? s->vendor : "Msft");
 	snprintf(l->d.model, sizeof(l->d.model), "%s",
 		 *s->model ? s->model : "VirtualDisk");
 	h = fnv64(h, &l->controller, sizeof(l->controller));

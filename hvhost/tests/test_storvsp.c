@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * StorVSP: the SCSI emulation as pure functions, then the vstor protocol
+ * through the fake guest: handshake and version negotiation, GPA-direct
+ * I/O into an image file, range validation, unmap punching holes, hot-add
+ * and faults.
+ */
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "tap.h"
+#include "vmbus_guest.h"
+#include "vsp/storvsp.h"
+
+static const struct scsi_disk disk = {
+	.blocks = 2048, .max_xfer = 1 << 20, .unmap = true, .naa = 0x6abc,
+	.vendor = "Msft", .model = "VirtualDisk", .serial = "SER1",
+};
+
+static bool sense_is(const struct scsi_cmd *c, uint8_t key, uint8_t asc)
+{
+	return c->action == SCSI_DONE && c->status == SAM_CHECK_CONDITION &&
+	       c->sense_len == SCSI_SENSE_LEN && c->sense[0] == 0x70 &&
+	       c->sense[2] == key && c->sense[12] == asc;
+}
+
+static bool scsi_inquiry(void)
+{
+	uint8_t cdb[6] = { 0x12, 0, 0, 0, 96, 0 };
+	struct scsi_cmd c;
+
+	scsi_decode(&disk, cdb, 6, 96, &c);
+	CHECK_EQ(c.status, SAM_GOOD);
+	CHECK_EQ(c.data_len, 96);
+	CHECK(!memcmp(c.data + 8, "Msft    VirtualDisk     ", 24));
+	cdb[1] = 1;
+	cdb[2] = 0x80;
+	scsi_decode(&disk, cdb, 6, 96, &c);
+	CHECK_EQ(c.data[1], 0x80);
+	CHECK_EQ(c.data[3], 4);
+	CHECK(!memcmp(c.data + 4, "SER1", 4));
+	cdb[2] = 0x00;
+	scsi_decode(&disk, cdb, 6, 96, &c);
+	CHECK_EQ(c.data[3], 6);
+	CHECK_EQ(c.data[9], 0xb2);
+	cdb[2] = 0xb2;
+	scsi_decode(&disk, cdb, 6, 96, &c);
+	CHECK_EQ(c.data[5], 0xc4);
+	cdb[2] = 0xb0;
+	scsi_decode(&disk, cdb, 6, 96, &c);
+	CHECK_EQ((uint32_t)c.data[8] << 24 | c.data[9] << 16 |
+		 c.data[10] << 8 | c.data[11], 2048);
+	cdb[2] = 0x83;
+	scsi_decode(&disk, cdb, 6, 96, &c);
+	CHECK_EQ(c.data[4], 0x02);
+	CHECK(!memcmp(c.data + 8, "Msft    ", 8));
+	cdb[2] = 0x42;
+	scsi_decode(&disk, cdb, 6, 96, &c);
+	CHECK(sense_is(&c, SENSE_ILLEGAL_REQUEST, 0x24));
+	scsi_inquiry_no_lun((uint8_t[6]){ 0x12, 0, 0, 0, 36, 0 }, 6, &c);
+	CHECK_EQ(c.data[0], 0x7f);
+	return true;
+}
+
+static bool scsi_commands(void)
+{
+	uint8_t rc16[16] = { 0x9e, 0x10, [13] = 32 };
+	uint8_t rd10[10] = { 0x28, 0, 0, 0, 0x07, 0xff, 0, 0, 1, 0 };
+	uint8_t ms[6] = { 0x1a, 0, 0x08, 0, 255, 0 };
+	uint8_t rl[12] = { 0xa0, [9] = 255 };
+	uint16_t luns[2] = { 0, 7 };
+	struct scsi_disk ro = disk;
+	struct scsi_cmd c;
+
+	scsi_decode(&disk, (uint8_t[10]){ 0x25 }, 10, 8, &c);
+	CHECK_EQ(c.data[2] << 8 | c.data[3], 2047);
+	scsi_decode(&disk, rc16, 16, 32, &c);
+	CHECK_EQ(c.data[6] << 8 | c.data[7], 2047);
+	CHECK_EQ(c.data[14], 0xc0);
+	scsi_decode(&disk, rd10, 10, 512, &c);
+	CHECK_EQ(c.action, SCSI_READ);
+	CHECK_EQ(c.lba, 2047);
+	rd10[8] = 2;
+	scsi_decode(&disk, rd10, 10, 1024, &c);
+	CHECK(sense_is(&c, SENSE_ILLEGAL_REQUEST, 0x21));
+	rd10[5] = 0;
+	scsi_decode(&disk, rd10, 10, 512, &c);
+	CHECK(sense_is(&c, SENSE_ILLEGAL_REQUEST, 0x24));
+	ro.ro = true;
+	rd10[0] = 0x2a;
+	scsi_decode(&ro, rd10, 10, 1024, &c);
+	CHECK(sense_is(&c, SENSE_DATA_PROTECT, 0x27));
+	scsi_decode(&disk, rd10, 10, 1024, &c);
+	CHECK_EQ(c.action, SCSI_WRITE);
+	scsi_decode(&disk, (uint8_t[6]){ 0x0a, 0, 0, 1, 0, 0 }, 6, 256 * 512,
+		    &c);
+	CHECK_EQ(c.nblocks, 256);
+	scsi_decode(&disk, (uint8_t[10]){ 0xc1 }, 10, 0, &c);
+	CHECK(sense_is(&c, SENSE_ILLEGAL_REQUEST, 0x20));
+	scsi_decode(&disk, ms, 6, 255, &c);
+	CHECK_EQ(c.data[3], 8);
+	CHECK_EQ(c.data[12], 0x08);
+	CHECK_EQ(c.data[14] & 0x04, 0x04);
+	scsi_decode(&disk, (uint8_t[10]){ 0x35 }, 10, 0, &c);
+	CHECK_EQ(c.action, SCSI_FLUSH);
+	scsi_decode(&disk, (uint8_t[6]){ 0 }, 6, 0, &c);
+	CHECK_EQ(c.status, SAM_GOOD);
+	scsi_report_luns(rl, 12, luns, 2, &c);
+	CHECK_EQ(c.data_len, 24);
+	CHECK_EQ(c.data[3], 16);
+	CHECK_EQ(c.data[17], 7);
+	return true;
+}
+
+static bool scsi_unmap(void)
+{
+	uint8_t cdb[10] = { 0x42, [8] = 24 };
+	uint8_t p[24] = { 0, 22, 0, 16, [15] = 8, [19] = 16 };
+	struct scsi_extent e[4];
+	struct scsi_disk nd = disk;
+	struct scsi_cmd c;
+
+	scsi_decode(&disk, cdb, 10, 24, &c);
+	CHECK_EQ(c.action, SCSI_UNMAP);
+	CHECK_EQ(scsi_unmap_extents(&disk, p, 24, e, 4, &c), 1);
+	CHECK_EQ(e[0].lba, 8);
+	CHECK_EQ(e[0].nblocks, 16);
+	p[15] = 0xff, p[14] = 0xff;
+	CHECK_EQ(scsi_unmap_extents(&disk, p, 24, e, 4, &c), -1);
+	CHECK(sense_is(&c, SENSE_ILLEGAL_REQUEST, 0x21));
+	nd.unmap = false;
+	scsi_decode(&nd, cdb, 10, 24, &c);
+	CHECK(sense_is(&c, SENSE_ILLEGAL_REQUEST, 0x24));
+	scsi_decode(&disk, (uint8_t[16]){ 0x93, 0x08, [13] = 8 }, 16, 512, &c);
+	CHECK_EQ(c.action, SCSI_WS_UNMAP);
+	return true;
+}
+
+/* The protocol, through the fake guest */
+
+#define BUF_GPA	((uint64_t)VG_BUF_PFN * 4096)
+
+struct sg {
+	struct vg g;
+	struct storvsp *sv;
+	char path[64];
+};
+
+static int psend(struct sg *s, const struct hvp_vstor_packet *p,
+		 const void *ext, uint32_t ext_len, uint64_t id)
+{
+	struct hvg_ring_wdesc d = {
+		.type = ext ? HVP_PKT_DATA_USING_GPA_DIRECT :
+			      HVP_PKT_DATA_INBAND,
+		.flags = HVP_PKT_FLAG_COMPLETION_REQUESTED,
+		.ext_len = ext_len, .trans_id = id,
+	};
+	struct hvg_ring_seg seg[2] = { { ext, ext_len }, { p, sizeof(*p) } };
+	bool signal = false;
+	int err = hvg_ring_write(&s->g.tx, &d, seg, 2, &signal);
+
+	vg_signal(&s->g);
+	return err;
+}
+
+/* The next packet from the host, waiting for the workers up to 2 s. */
+static bool precv(struct sg *s, struct hvg_ring_pkt *p,
+		  struct hvp_vstor_packet *out, uint32_t *len)
+{
+	static uint8_t buf[4096];
+	struct pollfd pfd = { storvsp_fd(s->sv), POLLIN, 0 };
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		if (!hvg_ring_read(&s->g.rx, buf, sizeof(buf), p)) {
+			*len = p->len - p->offset;
+			memset(out, 0, sizeof(*out));
+			memcpy(out, buf + p->offset,
+			       *len < sizeof(*out) ? *len : sizeof(*out));
+			hvg_ring_read_done(&s->g.rx);
+			return true;
+		}
+		poll(&pfd, 1, 10);
+		storvsp_process(s->sv);
+	}
+	return false;
+}
+
+static uint32_t ctl_op(struct sg *s, uint32_t op, uint16_t arg)
+{
+	struct hvp_vstor_packet p = { .operation = op }, r;
+	struct hvg_ring_pkt pk;
+	uint32_t len;
+
+	p.version.major_minor = arg;
+	if (psend(s, &p, NULL, 0, 77) || !precv(s, &pk, &r, &len) ||
+	    pk.type != HVP_PKT_COMP || pk.trans_id != 77 ||
+	    r.operation != HVP_VSTOR_OP_COMPLETE_IO)
+		return 0xdead;
+	if (op == HVP_VSTOR_OP_QUERY_PROPERTIES)
+		return r.properties.max_transfer_bytes;
+	return r.status;
+}
+
+static bool sg_init(struct sg *s, uint16_t max_version)
+{
+	struct stor_disk_spec spec = { .controller = 0, .lun = 0,
+				       .size = 1 << 20 };
+	unsigned int lun;
+
+	memset(s, 0, sizeof(*s));
+	strcpy(s->path, "/tmp/hvhost-storvsp-XXXXXX");
+	close(mkstemp(s->path));
+	unlink(s->path);
+	spec.path = s->path;
+	if (!vg_init(&s->g, HVP_VMBUS_VERSION_WIN10_V5_3, 0))
+		return false;
+	s->sv = storvsp_create(s->g.srv);
+	if (!s->sv || storvsp_ctl_register(s->sv, &s->g.cmds))
+		return false;
+	s->sv->max_version = max_version;
+	if (storvsp_add_disk(s->sv, &spec, &lun))
+		return false;
+	return vg_connect(&s->g, HVP_VMBUS_VERSION_WIN10_V5_3) &&
+	       vg_request_offers(&s->g, NULL, 0) == 1 &&
+	       vg_open(&s->g, 1, 8, 0) == 0;
+}
+
+static void sg_uninit(struct sg *s)
+{
+	vg_uninit(&s->g);
+	storvsp_destroy(s->sv);
+	unlink(s->path);
+}
+
+static bool handshake(struct sg *s)
+{
+	CHECK_EQ(ctl_op(s, HVP_VSTOR_OP_QUERY_PROTOCOL_VERSION, 0x602),
+		 STOR_STATUS_FAIL);	/* before BEGIN */
+	CHECK_EQ(ctl_op(s, HVP_VSTOR_OP_BEGIN_INITIALIZATION, 0), 0);
+	return true;
+}
+
+static bool vstor_versions(void)
+{
+	struct sg s;
+
+	CHECK(sg_init(&s, HVP_VSTOR_VERSION_WIN8_1));
+	CHECK(handshake(&s));
+	CHECK_EQ(ctl_op(&s, HVP_VSTOR_OP_QUERY_PROTOCOL_VERSION, 0x602),
+		 STOR_STATUS_FAIL);
+	CHECK_EQ(ctl_op(&s, HVP_VSTOR_OP_QUERY_PROTOCOL_VERSION, 0x600), 0);
+	CHECK_EQ(ctl_op(&s, HVP_VSTOR_OP_EXECUTE_SRB, 0), STOR_STATUS_FAIL);
+	CHECK_EQ(ctl_op(&s, HVP_VSTOR_OP_QUERY_PROPERTIES, 0), 2u << 20);
+	CHECK_EQ(ctl_op(&s, HVP_VSTOR_OP_END_INITIALIZATION, 0), 0);
+	CHECK_EQ(ctl_op(&s, 99, 0), STOR_STATUS_FAIL);
+	CHECK_EQ(ctl_op(&s, HVP_VSTOR_OP_CREATE_SUB_CHANNELS, 2), 0);
+	CHECK(strstr(vg_ctl(&s.g, "storage"), "version=6.0 channels=3"));
+	sg_uninit(&s);
+	return true;
+}
+
+static bool ready(struct sg *s)
+{
+	return handshake(s) &&
+	       !ctl_op(s, HVP_VSTOR_OP_QUERY_PROTOCOL_VERSION, 0x602) &&
+	       ctl_op(s, HVP_VSTOR_OP_QUERY_PROPERTIES, 0) == 2u << 20 &&
+	       !ctl_op(s, HVP_VSTOR_OP_END_INITIALIZATION, 0);
+}
+
+/* One SRB; data (if @len) at BUF_GPA + @off, one multi-page range. */
+static bool srb(struct sg *s, uint8_t lun, const uint8_t *cdb, uint8_t dir,
+		uint32_t len, uint32_t off, struct hvp_vstor_packet *r)
+{
+	struct hvp_vstor_packet p = { .operation = HVP_VSTOR_OP_EXECUTE_SRB };
+	struct {
+		uint32_t reserved, count, len, offset;
+		uint64_t pfns[64];
+	} ext = { 0, 1, len, off % 4096, { 0 } };
+	uint32_t i, n = (off % 4096 + len + 4095) / 4096, rlen;
+	struct hvg_ring_pkt pk;
+
+	p.srb.length = sizeof(p.srb);
+	p.srb.lun = lun;
+	p.srb.cdb_length = 16;
+	p.srb.data_in = dir;
+	p.srb.data_transfer_length = len;
+	memcpy(p.srb.cdb, cdb, 16);
+	for (i = 0; i < n; i++)
+		ext.pfns[i] = VG_BUF_PFN + off / 4096 + i;
+	if (psend(s, &p, len ? &ext : NULL, len ? 16 + n * 8 : 0, 5))
+		return false;
+	return precv(s, &pk, r, &rlen) && pk.type == HVP_PKT_COMP &&
+	       pk.trans_id == 5 && rlen == sizeof(*r);
+}
+
+static bool vstor_io(void)
+{
+	uint8_t wr[16] = { 0x8a, [9] = 8, [13] = 16 };	/* lba 8, 16 blocks */
+	uint8_t rd[16] = { 0x88, [9] = 8, [13] = 16 };
+	uint8_t *buf;
+	struct hvp_vstor_packet r;
+	struct sg s;
+	struct stat st;
+	char hex[160];
+	int i;
+
+	CHECK(sg_init(&s, HVP_VSTOR_VERSION_WIN10));
+	CHECK(ready(&s));
+	buf = s.g.fx.ram + BUF_GPA;
+	for (i = 0; i < 8192; i++)
+		buf[100 + i] = (uint8_t)(i * 7);
+	CHECK(srb(&s, 0, wr, HVP_SRB_DATA_WRITE, 8192, 100, &r));
+	CHECK_EQ(r.srb.srb_status, HVP_SRB_STATUS_SUCCESS);
+	CHECK_EQ(r.srb.data_transfer_length, 8192);
+	memset(buf, 0, 16384);
+	CHECK(srb(&s, 0, rd, HVP_SRB_DATA_READ, 8192, 4000, &r));
+	CHECK_EQ(r.srb.srb_status, HVP_SRB_STATUS_SUCCESS);
+	for (i = 0; i < 8192; i++)
+		CHECK_EQ(buf[4000 + i], (uint8_t)(i * 7));
+	snprintf(hex, sizeof(hex), "storage checksum 0 0 4096 8192");
+	CHECK(strstr(vg_ctl(&s.g, hex), "sha256="));
+	/* length mismatch, bad PFN, wrong direction, missing LUN */
+	CHECK(srb(&s, 0, rd, HVP_SRB_DATA_READ, 4096, 0, &r));
+	CHECK_EQ(r.srb.srb_status, HVP_SRB_STATUS_ERROR |
+		 HVP_SRB_STATUS_AUTOSENSE_VALID);
+	CHECK_EQ(r.srb.sense_data[12], 0x24);
+	CHECK(srb(&s, 0, rd, HVP_SRB_DATA_READ, 8192,
+		  FX_RAM_SIZE - BUF_GPA - 4096, &r));
+	CHECK_EQ(r.srb.srb_status, HVP_SRB_STATUS_INVALID_REQUEST);
+	CHECK(srb(&s, 0, rd, HVP_SRB_DATA_WRITE, 8192, 0, &r));
+	CHECK_EQ(r.srb.srb_status, HVP_SRB_STATUS_INVALID_REQUEST);
+	CHECK(srb(&s, 3, rd, HVP_SRB_DATA_READ, 8192, 0, &r));
+	CHECK_EQ(r.srb.srb_status, HVP_SRB_STATUS_INVALID_LUN);
+	/* medium error on lba 10 */
+	CHECK(strstr(vg_ctl(&s.g, "storage fault medium-error 0 0 10 1"),
+		     "0:0:10+1"));
+	CHECK(srb(&s, 0, rd, HVP_SRB_DATA_READ, 8192, 0, &r));
+	CHECK_EQ(r.srb.sense_data[2], SENSE_MEDIUM_ERROR);
+	CHECK_EQ(r.srb.sense_data[6], 10);
+	vg_ctl(&s.g, "storage fault clear");
+	/* unmap punches a hole */
+	CHECK(!stat(s.path, &st) && st.st_blocks > 0);
+	memset(buf, 0, 24);
+	buf[1] = 22, buf[3] = 16, buf[8 + 7] = 8, buf[8 + 11] = 16;
+	CHECK(srb(&s, 0, (uint8_t[16]){ 0x42, [8] = 24 }, HVP_SRB_DATA_WRITE,
+		  24, 0, &r));
+	CHECK_EQ(r.srb.srb_status, HVP_SRB_STATUS_SUCCESS);
+	CHECK(!stat(s.path, &st));
+	CHECK_EQ(st.st_blocks, 0);
+	CHECK(strstr(vg_ctl(&s.g, "storage allocated 0 0"), "allocated=0 "));
+	/* hot-add: ENUMERATE_BUS */
+	snprintf(hex, sizeof(hex), "storage add 0 1 path=%s-2,size=64K",
+		 s.path);
+	CHECK(strstr(vg_ctl(&s.g, hex), "enumerate=sent"));
+	{
+		struct hvg_ring_pkt pk;
+		uint32_t len;
+
+		CHECK(precv(&s, &pk, &r, &len));
+		CHECK_EQ(pk.type, HVP_PKT_DATA_INBAND);
+		CHECK_EQ(r.operation, HVP_VSTOR_OP_ENUMERATE_BUS);
+		CHECK(strstr(vg_ctl(&s.g, "storage remove 0 1"),
+			     "remove_device=sent"));
+		CHECK(precv(&s, &pk, &r, &len));
+		CHECK_EQ(r.operation, HVP_VSTOR_OP_REMOVE_DEVICE);
+		CHECK_EQ(r.srb.lun, 1);
+	}
+	snprintf(hex, sizeof(hex), "%s-2", s.path);
+	unlink(hex);
+	sg_uninit(&s);
+	return true;
+}
+
+TAP_SUITE(storvsp_tests,
+	{ "storvsp: INQUIRY and VPD pages", scsi_inquiry },
+	{ "storvsp: capacity, READ/WRITE checks, MODE SENSE, REPORT LUNS",
+	  scsi_commands },
+	{ "storvsp: UNMAP and WRITE SAME parsing", scsi_unmap },
+	{ "storvsp: handshake order, version cap, subchannels",
+	  vstor_versions },
+	{ "storvsp: GPA-direct I/O, range checks, faults, unmap, hot-plug",
+	  vstor_io });
