@@ -712,6 +712,7 @@ static bool ts_inject_e2e(void)
 
 	CHECK(tg_open(&t, NULL));
 	CHECK(has(&t, "timesync inject time-future", "error: no timesync"));
+	CHECK(has(&t, "timesync inject bogus", "error: usage"));
 	CHECK(tg_negotiate(&t, V(4, 0)));
 	CHECK_EQ(tg_recv(&t), HVP_IC_MSG_TIMESYNC);
 	for (i = 0; ts_inject_name(i); i++) {

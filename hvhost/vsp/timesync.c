@@ -657,7 +657,10 @@ static const char *inject(int argc, char **argv, struct strbuf *out)
 		snprintf(usage + strlen(usage), sizeof(usage) - strlen(usage),
 			 "%s%s", i ? " " : "", inject_names[i]);
 	snprintf(usage + strlen(usage), sizeof(usage) - strlen(usage), ")");
-	if (argc != 3)
+	for (i = 0; i < INJ_NR && argc == 3 &&
+		    strcmp(argv[2], inject_names[i]); i++)
+		;
+	if (argc != 3 || i == INJ_NR)
 		return usage;
 	for (t = host.chans; t && t->state != TS_READY; t = t->next)
 		;
