@@ -13,6 +13,9 @@
 #include <hvg/vmbus.h>
 #include <hvproto/ring.h>
 
+/* The largest answer held back while the channel opens */
+#define HELD_MAX	1024
+
 /* What a NEGOTIATE answer with one version pair holds (upstream: 0x10) */
 #define NEGOTIATE_ANSWER_LEN	(sizeof(struct hvp_ic_negotiate) + \
 				 2 * sizeof(struct hvp_ic_version))
@@ -155,6 +158,13 @@ void hvg_ic_set_response(struct hvg_ic_msg *msg, u32 status)
 }
 EXPORT_SYMBOL_GPL(hvg_ic_set_response);
 
+static void send_failed(struct hvg_ic *ic, struct hvg_ic_msg *msg, int ret)
+{
+	WRITE_ONCE(ic->stats.send_errors, ic->stats.send_errors + 1);
+	pr_err_ratelimited("%s: cannot answer message type %u: %d\n",
+			   ic->name, msg->type, ret);
+}
+
 /**
  * hvg_ic_respond() - send the answer built in place
  * @ic: the IC
@@ -171,11 +181,8 @@ int hvg_ic_respond(struct hvg_ic *ic, struct hvg_ic_msg *msg)
 
 	ret = hvg_channel_send_reply(ic->ch, msg->data, msg->len,
 				     msg->trans_id);
-	if (ret) {
-		WRITE_ONCE(ic->stats.send_errors, ic->stats.send_errors + 1);
-		pr_err_ratelimited("%s: cannot answer message type %u: %d\n",
-				   ic->name, msg->type, ret);
-	}
+	if (ret)
+		send_failed(ic, msg, ret);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(hvg_ic_respond);
@@ -233,10 +240,50 @@ static const char *refuse(struct hvg_ic *ic, struct hvg_ic_msg *msg)
 	return NULL;
 }
 
+/*
+ * The host may send before hvg_channel_open() has returned, when the
+ * channel refuses sends: keep the answer for hvg_ic_open(), or send it now
+ * if the open has completed meanwhile.
+ */
+static void hold(struct hvg_ic *ic, struct hvg_ic_msg *msg)
+{
+	bool opened;
+
+	spin_lock(&ic->lock);
+	opened = ic->opened;
+	if (!opened && msg->len <= HELD_MAX) {
+		memcpy(ic->held, msg->data, msg->len);
+		ic->held_len = msg->len;
+		ic->held_id = msg->trans_id;
+	}
+	spin_unlock(&ic->lock);
+	if (opened)
+		hvg_ic_respond(ic, msg);
+	else if (msg->len > HELD_MAX)
+		pr_err_ratelimited("%s: early answer of %u bytes dropped\n",
+				   ic->name, msg->len);
+}
+
+static void send_held(struct hvg_ic *ic)
+{
+	struct hvg_ic_msg msg = { .data = ic->held, .type = U16_MAX };
+
+	spin_lock_bh(&ic->lock);
+	ic->opened = true;
+	msg.len = ic->held_len;
+	msg.trans_id = ic->held_id;
+	ic->held_len = 0;
+	spin_unlock_bh(&ic->lock);
+	/* The callback holds nothing once opened is set: held is ours. */
+	if (msg.len)
+		hvg_ic_respond(ic, &msg);
+}
+
 static void handle(struct hvg_ic *ic, struct hvg_ic_msg *msg)
 {
 	const char *why;
 	u32 status;
+	int ret;
 
 	count(&ic->stats.messages);
 	why = refuse(ic, msg);
@@ -251,7 +298,12 @@ static void handle(struct hvg_ic *ic, struct hvg_ic_msg *msg)
 		status = ic->handler(ic, msg);
 	}
 	hvg_ic_set_response(msg, status);
-	hvg_ic_respond(ic, msg);
+	ret = hvg_channel_send_reply(ic->ch, msg->data, msg->len,
+				     msg->trans_id);
+	if (ret == -ENOTCONN)
+		hold(ic, msg);
+	else if (ret)
+		send_failed(ic, msg, ret);
 }
 
 /* Reads the packet into ic->buf; false when the loop must stop. */
@@ -314,17 +366,29 @@ int hvg_ic_open(struct hvg_ic *ic, struct hvg_vmbus_channel *ch)
 	if (!ic->fw_count || !ic->srv_count || !ic->handler)
 		return -EINVAL;
 	ic->buf = kmalloc(HVG_IC_RING_SIZE, GFP_KERNEL);
-	if (!ic->buf)
-		return -ENOMEM;
+	ic->held = kmalloc(HELD_MAX, GFP_KERNEL);
+	if (!ic->buf || !ic->held) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
 	ic->ch = ch;
 	ic->fw_version = 0;
 	ic->srv_version = 0;
 	memset(&ic->stats, 0, sizeof(ic->stats));
+	spin_lock_init(&ic->lock);
+	ic->opened = false;
+	ic->held_len = 0;
 	ret = hvg_channel_open(ch, &p);
-	if (ret) {
-		kfree(ic->buf);
-		ic->buf = NULL;
-	}
+	if (ret)
+		goto err_free;
+	send_held(ic);
+	return 0;
+
+err_free:
+	kfree(ic->held);
+	kfree(ic->buf);
+	ic->held = NULL;
+	ic->buf = NULL;
 	return ret;
 }
 EXPORT_SYMBOL_GPL(hvg_ic_open);
@@ -339,7 +403,9 @@ EXPORT_SYMBOL_GPL(hvg_ic_open);
 void hvg_ic_close(struct hvg_ic *ic)
 {
 	hvg_channel_close(ic->ch);
+	kfree(ic->held);
 	kfree(ic->buf);
+	ic->held = NULL;
 	ic->buf = NULL;
 }
 EXPORT_SYMBOL_GPL(hvg_ic_close);

@@ -15,6 +15,7 @@
 #ifndef HVG_IC_H
 #define HVG_IC_H
 
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <hvproto/ic.h>
 
@@ -93,6 +94,13 @@ typedef u32 (*hvg_ic_handler_t)(struct hvg_ic *ic, struct hvg_ic_msg *msg);
  * @srv_version: negotiated service version, 0 until negotiated
  * @buf: the receive buffer, where answers are built in place
  * @stats: counters, written only from the channel callback
+ * @lock: protects @opened and the held answer (@held, @held_len,
+ *	@held_id)
+ * @opened: hvg_channel_open() has returned: answers can be sent
+ * @held: an answer the callback made before the channel could send,
+ *	sent by hvg_ic_open() (the host may write NEGOTIATE at once)
+ * @held_len: its length, 0 when none is held
+ * @held_id: its trans_id
  *
  * @fw_version, @srv_version, @buf and @stats are written only by the
  * channel callback, which never runs concurrently with itself; other
@@ -110,6 +118,11 @@ struct hvg_ic {
 	u32 srv_version;
 	u8 *buf;
 	struct hvg_ic_stats stats;
+	spinlock_t lock;	/* protects opened and the held answer */
+	bool opened;
+	u8 *held;
+	u32 held_len;
+	u64 held_id;
 };
 
 int hvg_ic_parse(void *data, u32 len, struct hvg_ic_msg *msg);
