@@ -50,6 +50,9 @@ sysfs_vs_host() {
 	[ "$h" = "$g" ] || echo "hvhost offers $h primaries, sysfs has $g devices"
 }
 
+# echo devices in sysfs (hvhost offers others beside them)
+echo_devs() { grep -l '{8e5fd1b4-3c2a-4b5e-9d7f-6a1c0e2b4d83}' /sys/bus/vmbus/devices/*/class_id 2>/dev/null | wc -l; }
+
 echo_dev() {	# the bound echo device's directory
 	for d in /sys/bus/vmbus/devices/*; do
 		[ "$(readlink "$d/driver" 2>/dev/null | sed 's,.*/,,')" = hvg_vmbus_test ] && echo "$d" && return
@@ -100,12 +103,12 @@ wait_for 30 '[ -n "$(echo_dev)" ]' || r="hvg_vmbus_test not autoloaded for the b
 old=$(cat "$(echo_dev)/id" 2>/dev/null)
 rmmod hvg_vmbus_test
 hvctl vmbus rescind "$old" >/dev/null || r="$r; hvctl vmbus rescind $old failed"
-wait_for 30 '[ "$(ls /sys/bus/vmbus/devices | wc -l)" = 0 ]' || r="$r; rescinded device $old still present"
+wait_for 30 '[ "$(echo_devs)" = 0 ]' || r="$r; rescinded device $old still present"
 result "boot-time device's driver autoloads; rescind of an idle device removes it" "$r"
 
 r=
 hvctl vmbus add echo >/dev/null || r="hvctl vmbus add echo failed"
-wait_for 30 '[ "$(ls /sys/bus/vmbus/devices | wc -l)" = 1 ]' || r="$r; no new device"
+wait_for 30 '[ "$(echo_devs)" = 1 ]' || r="$r; no new device"
 wait_for 30 '[ -n "$(echo_dev)" ]' || r="$r; hvg_vmbus_test not autoloaded and bound"
 result "hot-added echo device appears and its driver autoloads" "$r"
 
