@@ -228,6 +228,7 @@ int hvg_channel_open(struct hvg_vmbus_channel *ch,
 
 	if (!params_valid(p))
 		return -EINVAL;
+	cpus_read_lock();	/* the CPU picked stays online (cpu.c) */
 	mutex_lock(&ch->lock);
 	if (READ_ONCE(ch->rescinded))
 		ret = -ENODEV;
@@ -236,6 +237,7 @@ int hvg_channel_open(struct hvg_vmbus_channel *ch,
 	else
 		ret = open_locked(ch, p);
 	mutex_unlock(&ch->lock);
+	cpus_read_unlock();
 	return ret;
 }
 EXPORT_SYMBOL_GPL(hvg_channel_open);

@@ -174,6 +174,10 @@ void hvg_chan_tasklet(struct tasklet_struct *t);
 void hvg_chan_close_locked(struct hvg_vmbus_channel *ch);
 int hvg_chan_set_cpu(struct hvg_vmbus_channel *ch, unsigned int cpu);
 
+/* cpu.c */
+int hvg_cpu_init(struct hvg_conn *conn);
+void hvg_cpu_exit(void);
+
 /* gpadl.c */
 int hvg_gpadl_establish(struct hvg_vmbus_channel *ch, void *buf, u32 size,
 			u32 *handle);

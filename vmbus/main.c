@@ -162,11 +162,16 @@ static int __init hvg_vmbus_init(void)
 	ret = register_reboot_notifier(&reboot_nb);
 	if (ret)
 		goto err_unload;
-	ret = request_offers();
+	ret = hvg_cpu_init(conn);
 	if (ret)
 		goto err_reboot;
+	ret = request_offers();
+	if (ret)
+		goto err_cpu;
 	return 0;
 
+err_cpu:
+	hvg_cpu_exit();
 err_reboot:
 	unregister_reboot_notifier(&reboot_nb);
 err_unload:
@@ -189,6 +194,7 @@ err_conn:
 
 static void __exit hvg_vmbus_exit(void)
 {
+	hvg_cpu_exit();
 	unregister_reboot_notifier(&reboot_nb);
 	hvg_channels_remove_all(conn);
 	hvg_conn_unload(conn);

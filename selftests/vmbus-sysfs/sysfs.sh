@@ -5,7 +5,7 @@
 # channel, the formats upstream's lsvmbus (tools/hv/lsvmbus) parses, and
 # the writable ones: channels/<N>/cpu (MODIFYCHANNEL) and driver_override.
 . ../vmbus/lib.inc
-echo "1..8"
+echo "1..9"
 
 # Documentation/ABI/stable/sysfs-bus-vmbus, 6.1, every What: line.
 # Not expected here: channels/<N>/ring (created by uio_hv_generic only) and
@@ -140,6 +140,23 @@ grep -q "^$prim:$to\$" "$dev/channel_vp_mapping" || r="$r; channel_vp_mapping: $
 echo 99 >"$c/cpu" 2>/dev/null && r="$r; cpu 99 accepted"
 echo "$cpu0" >"$c/cpu" || r="$r; moving back failed"
 result "channels/$prim/cpu: writing moves the channel (MODIFYCHANNEL, hvhost's vp follows), echo still works, an offline CPU is refused" "$r"
+
+# CPU offline is refused while an open channel is bound to the CPU.
+r=
+c=$dev/channels/$prim
+cpu1=/sys/devices/system/cpu/cpu1/online
+echo 1 >"$c/cpu" || r="cannot move channel $prim to CPU 1"
+echo 0 >"$cpu1" 2>/dev/null && r="$r; CPU 1 went offline with channel $prim bound"
+[ "$(cat "$cpu1")" = 1 ] || { r="$r; CPU 1 offline"; echo 1 >"$cpu1"; }
+for ch in /sys/bus/vmbus/devices/*/channels/*; do
+	[ "$(cat "$ch/cpu")" = 0 ] || echo 0 >"$ch/cpu" 2>/dev/null	# closed ones fail: unbound anyway
+done
+echo 0 >"$cpu1" || r="$r; CPU 1 refused to go offline with no channel bound"
+[ "$(cat "$cpu1")" = 0 ] || r="$r; CPU 1 still online"
+r="$r$(t "inband 1")"
+echo 1 >"$cpu1" || r="$r; CPU 1 did not come back"
+r="$r$(t "inband 1")"
+result "CPU 1 cannot go offline while channel $prim is bound to it; once moved it can, and echo works throughout" "$r"
 
 r=
 echo hvg_nonexistent >"$dev/driver_override" || r="write failed"
