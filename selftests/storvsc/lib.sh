@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers of the storvsc tests (sourced). The disks are those of
+# hvhost.args: controller 0, LUN 0 (256 MiB, serial HVGSER0, unmap) and
+# LUN 1 (64 MiB, serial HVGSER1, nounmap).
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() {
+	n=$((n + 1))
+	echo "not ok $n - $1"
+	[ -z "$2" ] || echo "$2" | sed 's/^/# /'
+}
+result() { if [ -z "$2" ]; then ok "$1"; else nok "$1" "$2"; fi; }
+
+# wait_for SECONDS CMD: until CMD succeeds, bounded
+wait_for() {
+	i=0
+	while ! eval "$2" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -lt $(($1 * 10)) ] || return 1
+		usleep 100000
+	done
+}
+
+# sd_of LUN: the block device of controller 0's LUN (under hvg_storvsc)
+sd_of() {
+	for d in /sys/class/scsi_device/*:0:0:"$1"; do
+		[ -e "$d" ] || continue
+		h=${d##*/}
+		[ "$(cat "/sys/class/scsi_host/host${h%%:*}/proc_name")" = hvg_storvsc ] || continue
+		ls "$d/device/block" 2>/dev/null | head -n 1
+		return
+	done
+}
+
+# lun_field LUN KEY: a field of hvhost's line for controller 0's LUN
+lun_field() {
+	hvctl storage list | grep "^controller=0 lun=$1 " | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# wait_disks: both LUNs have a block device
+wait_disks() {
+	wait_for 60 '[ -n "$(sd_of 0)" ] && [ -n "$(sd_of 1)" ] && [ -b /dev/$(sd_of 0) ] && [ -b /dev/$(sd_of 1) ]'
+}
+
+dbg_channels() { cat /sys/kernel/debug/hvg_storvsc/host*/channels; }
