@@ -29,8 +29,10 @@ static struct hvg_vmbus_channel *find_primary(struct hvg_conn *conn,
 	return NULL;
 }
 
-static void add_work(struct work_struct *work);
-static void rescind_work(struct work_struct *work);
+static void dev_add_work(struct work_struct *work);
+static void sub_add_work(struct work_struct *work);
+static void dev_rescind_work(struct work_struct *work);
+static void sub_rescind_work(struct work_struct *work);
 
 static struct hvg_vmbus_channel *chan_alloc(struct hvg_conn *conn,
 					    const struct hvp_vmbus_offer_channel *m)
@@ -58,8 +60,6 @@ static struct hvg_vmbus_channel *chan_alloc(struct hvg_conn *conn,
 	mutex_init(&ch->lock);
 	spin_lock_init(&ch->out_lock);
 	tasklet_setup(&ch->tasklet, hvg_chan_tasklet);
-	INIT_WORK(&ch->add_work, add_work);
-	INIT_WORK(&ch->rescind_work, rescind_work);
 	return ch;
 }
 
@@ -81,11 +81,20 @@ static bool chan_link(struct hvg_conn *conn, struct hvg_vmbus_channel *ch)
 				    primary ? "with" : "without");
 		return false;
 	}
+	/*
+	 * Work items per kind, initialised apart: lockdep then tells a
+	 * primary's work (on dev_wq, which may flush sub_wq through a
+	 * driver's remove) from a sub-channel's (on sub_wq).
+	 */
 	if (primary) {
 		ch->primary = hvg_chan_get(primary);
 		list_add_tail(&ch->node, &primary->subs);
+		INIT_WORK(&ch->add_work, sub_add_work);
+		INIT_WORK(&ch->rescind_work, sub_rescind_work);
 	} else {
 		list_add_tail(&ch->node, &conn->primaries);
+		INIT_WORK(&ch->add_work, dev_add_work);
+		INIT_WORK(&ch->rescind_work, dev_rescind_work);
 	}
 	conn->max_relid = max(conn->max_relid, ch->relid);
 	/* Publishes the initialised channel to the event path. */
@@ -129,7 +138,16 @@ void hvg_offer_msg(struct hvg_conn *conn, const void *msg, u32 len)
 	queue_work(ch->primary ? conn->sub_wq : conn->dev_wq, &ch->add_work);
 }
 
-static void add_work(struct work_struct *work)
+static void dev_add_work(struct work_struct *work)
+{
+	struct hvg_vmbus_channel *ch = container_of(work, typeof(*ch), add_work);
+
+	if (!READ_ONCE(ch->rescinded))
+		hvg_device_add(ch);
+	hvg_chan_put(ch);
+}
+
+static void sub_add_work(struct work_struct *work)
 {
 	struct hvg_vmbus_channel *ch = container_of(work, typeof(*ch), add_work);
 	struct hvg_vmbus_channel *primary = ch->primary;
@@ -137,10 +155,6 @@ static void add_work(struct work_struct *work)
 
 	if (READ_ONCE(ch->rescinded))
 		goto out;
-	if (!primary) {
-		hvg_device_add(ch);
-		goto out;
-	}
 	if (primary->device && primary->device->channels)
 		hvg_chan_sysfs_add(ch, primary->device->channels);
 	hvg_chan_debugfs_add(ch);
@@ -213,26 +227,30 @@ void hvg_chan_release_subs(struct hvg_vmbus_channel *primary)
 	}
 }
 
-static void rescind_work(struct work_struct *work)
+static void dev_rescind_work(struct work_struct *work)
+{
+	struct hvg_vmbus_channel *ch = container_of(work, typeof(*ch),
+						    rescind_work);
+
+	/* The driver's remove closes the channel and its subs. */
+	hvg_device_remove(ch);
+	hvg_chan_release_subs(ch);
+	hvg_chan_release(ch);
+	hvg_chan_put(ch);
+}
+
+static void sub_rescind_work(struct work_struct *work)
 {
 	struct hvg_vmbus_channel *ch = container_of(work, typeof(*ch),
 						    rescind_work);
 	bool open;
 
-	if (!ch->primary) {
-		/* The driver's remove closes the channel and its subs. */
-		hvg_device_remove(ch);
-		hvg_chan_release_subs(ch);
-		hvg_chan_release(ch);
-		goto out;
-	}
 	mutex_lock(&ch->lock);
 	open = ch->state != HVG_CHAN_OFFERED;
 	mutex_unlock(&ch->lock);
 	/* An open sub-channel is released by its close. */
 	if (!open)
 		hvg_chan_release(ch);
-out:
 	hvg_chan_put(ch);
 }
 

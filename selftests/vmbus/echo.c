@@ -306,9 +306,16 @@ int t_churn(struct t_dev *d, unsigned int n, char *reason, char *info)
 	for (i = 0; i < n && !hvg_channel_rescinded(d->ch); i++) {
 		t_close(d);
 		ret = t_open(d);
-		if (ret && !(ret == -ENODEV && hvg_channel_rescinded(d->ch)))
+		/*
+		 * -ENODEV: we saw the rescind; -EIO: the host refused an open
+		 * it got after rescinding, before its rescind reached us.
+		 */
+		if ((ret == -ENODEV || ret == -EIO) &&
+		    wait_event_timeout(d->wq, hvg_channel_rescinded(d->ch),
+				       5 * HZ))
+			ret = 0;
+		if (ret)
 			break;
-		ret = 0;
 	}
 	scnprintf(info, T_INFO_LEN, "cycles=%u rescinded=%d", i,
 		  hvg_channel_rescinded(d->ch));
