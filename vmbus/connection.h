@@ -129,6 +129,11 @@ void hvg_conn_free_pages(struct hvg_conn *conn);
 int hvg_conn_alloc_pages(struct hvg_conn *conn);
 int hvg_conn_post(struct hvg_conn *conn, const void *msg, u32 len);
 
+/* crash.c */
+void hvg_conn_unload_crash(struct hvg_conn *conn);
+void hvg_crash_init(struct hvg_conn *conn);
+void hvg_crash_exit(void);
+
 /* msg.c */
 int hvg_msg_init(struct hvg_conn *conn);
 void hvg_msg_exit(struct hvg_conn *conn);

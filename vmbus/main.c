@@ -3,7 +3,7 @@
  * hvg_vmbus: the VMBus bus driver. This file is the init ladder: refuse to
  * run beside hv_vmbus, bus, message path, SynIC hook, version negotiation,
  * offers (init returns once ALLOFFERS_DELIVERED came and the boot-time
- * devices are registered), and UNLOAD at exit, reboot and kexec.
+ * devices are registered), and UNLOAD at exit, reboot, kexec and panic.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -165,12 +165,14 @@ static int __init hvg_vmbus_init(void)
 	ret = hvg_cpu_init(conn);
 	if (ret)
 		goto err_reboot;
+	hvg_crash_init(conn);
 	ret = request_offers();
 	if (ret)
 		goto err_cpu;
 	return 0;
 
 err_cpu:
+	hvg_crash_exit();
 	hvg_cpu_exit();
 err_reboot:
 	unregister_reboot_notifier(&reboot_nb);
@@ -194,6 +196,7 @@ err_conn:
 
 static void __exit hvg_vmbus_exit(void)
 {
+	hvg_crash_exit();
 	hvg_cpu_exit();
 	unregister_reboot_notifier(&reboot_nb);
 	hvg_channels_remove_all(conn);
