@@ -307,10 +307,11 @@ int t_churn(struct t_dev *d, unsigned int n, char *reason, char *info)
 		t_close(d);
 		ret = t_open(d);
 		/*
-		 * -ENODEV: we saw the rescind; -EIO: the host refused an open
-		 * it got after rescinding, before its rescind reached us.
+		 * -ENODEV: we saw the rescind; -EIO, -ENOSPC: the host refused
+		 * the open or the ring GPADL it got after rescinding, before
+		 * its rescind reached us.
 		 */
-		if ((ret == -ENODEV || ret == -EIO) &&
+		if ((ret == -ENODEV || ret == -EIO || ret == -ENOSPC) &&
 		    wait_event_timeout(d->wq, hvg_channel_rescinded(d->ch),
 				       5 * HZ))
 			ret = 0;
