@@ -9,8 +9,9 @@
 # Not executable, so the runner skips it, until two bugs it found are fixed:
 # a reader of a hot-removed LUN still succeeds (test 7), and in the
 # load/unload cycles a reload waits forever for a sub-channel that never
-# arrives ("0 of 1 sub-channels arrived"). Run it by hand:
-#   make run CMD='cd /selftests/storvsc && sh errors.sh'
+# arrives ("0 of 1 sub-channels arrived"). Run it by hand (from the top):
+#   selftests/qemu/run.sh --hvhost-args "$(cat selftests/storvsc/hvhost.args)" \
+#	--cmd 'cd /selftests/storvsc && sh errors.sh'
 . ./lib.sh
 
 modprobe sd_mod
