@@ -3,7 +3,7 @@
 #include <signal.h>
 #include <stdlib.h>
 
-#include "tap.h"
+#include "tests/tap.h"	/* vmbus/tests/tap.h, shared with the ring tests */
 
 extern const struct tap_test guest_mem_tests[], msr_tests[],
 	hypercall_tests[], synic_tests[], mailbox_tests[], ivshmem_tests[],

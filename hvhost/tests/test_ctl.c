@@ -8,7 +8,7 @@
 #include "core/unixsock.h"
 #include "ctl.h"
 #include "fixture.h"
-#include "tap.h"
+#include "tests/tap.h"	/* vmbus/tests/tap.h, shared with the ring tests */
 
 static bool starts(const char *s, const char *prefix)
 {

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "core/guest_mem.h"
-#include "tap.h"
+#include "tests/tap.h"	/* vmbus/tests/tap.h, shared with the ring tests */
 
 #define SIZE	8192u
 

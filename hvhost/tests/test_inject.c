@@ -7,7 +7,7 @@
 
 #include <hvproto/echo.h>
 
-#include "tap.h"
+#include "tests/tap.h"	/* vmbus/tests/tap.h, shared with the ring tests */
 #include "vmbus_guest.h"
 
 #define OK(name, n)	"injected=" name " count=" #n "\n.\n"

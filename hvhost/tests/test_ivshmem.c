@@ -17,7 +17,7 @@
 #include "core/mailbox.h"
 #include "core/unixsock.h"
 #include "fixture.h"
-#include "tap.h"
+#include "tests/tap.h"	/* vmbus/tests/tap.h, shared with the ring tests */
 
 #define NR	2
 

@@ -4,7 +4,7 @@
 
 #include "core/mailbox.h"
 #include "fixture.h"
-#include "tap.h"
+#include "tests/tap.h"	/* vmbus/tests/tap.h, shared with the ring tests */
 
 static void request(struct hvemu_slot *s, uint32_t op, uint64_t a0,
 		    uint64_t a1, uint64_t a2)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Synthetic MSR validation and read-back. */
 #include "fixture.h"
-#include "tap.h"
+#include "tests/tap.h"	/* vmbus/tests/tap.h, shared with the ring tests */
 
 #define GP	HVEMU_STATUS_GP
 

@@ -5,7 +5,7 @@
 #include <hvproto/emu_abi.h>
 
 #include "fixture.h"
-#include "tap.h"
+#include "tests/tap.h"	/* vmbus/tests/tap.h, shared with the ring tests */
 
 #define ECHO(vp, sint)	HVEMU_TEST_ECHO_CONN(vp, sint)
 #define EVENT(vp, sint)	HVEMU_TEST_EVENT_CONN(vp, sint)

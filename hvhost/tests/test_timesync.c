@@ -13,7 +13,7 @@
 #include <hvproto/tlfs.h>
 
 #include "core/mailbox.h"
-#include "tap.h"
+#include "tests/tap.h"	/* vmbus/tests/tap.h, shared with the ring tests */
 #include "vmbus_guest.h"
 #include "vsp/ic.h"
 #include "vsp/timesync.h"

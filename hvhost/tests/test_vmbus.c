@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "tap.h"
+#include "tests/tap.h"	/* vmbus/tests/tap.h, shared with the ring tests */
 #include "vmbus_guest.h"
 
 static const uint32_t versions[] = {

@@ -8,7 +8,7 @@
 
 #include <hvproto/echo.h>
 
-#include "tap.h"
+#include "tests/tap.h"	/* vmbus/tests/tap.h, shared with the ring tests */
 #include "vmbus_guest.h"
 
 static bool open_echo(struct vg *g, uint32_t version, uint32_t half)

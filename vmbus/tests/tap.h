@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* A tiny TAP harness: each test is a bool function, one TAP line each. */
-#ifndef RING_TESTS_TAP_H
-#define RING_TESTS_TAP_H
+#ifndef HVG_TESTS_TAP_H
+#define HVG_TESTS_TAP_H
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -33,4 +33,4 @@ struct tap_test {
 #define TAP_SUITE(sym, ...) \
 	const struct tap_test sym[] = { __VA_ARGS__, { NULL, NULL } }
 
-#endif /* RING_TESTS_TAP_H */
+#endif /* HVG_TESTS_TAP_H */
