@@ -95,6 +95,28 @@ static int ring_alloc(struct hvg_vmbus_channel *ch,
 	return 0;
 }
 
+/*
+ * Post a channel message whose answer is keyed by this channel's relid, and
+ * wait (bounded) for it; a rescind that already happened ends the wait.
+ */
+static int chan_request(struct hvg_vmbus_channel *ch, const void *msg,
+			u32 len, struct hvg_waiter *w, u32 resp_type,
+			const char *what)
+{
+	int ret;
+
+	hvg_waiter_init(w, resp_type, ch->relid, ch->relid);
+	hvg_waiter_add(ch->conn, w);
+	ret = hvg_conn_post(ch->conn, msg, len);
+	if (ret) {
+		hvg_waiter_del(ch->conn, w);
+		return ret;
+	}
+	if (READ_ONCE(ch->rescinded))
+		hvg_waiter_cancel_relid(ch->conn, ch->relid);
+	return hvg_waiter_wait(ch->conn, w, what);
+}
+
 static int send_open(struct hvg_vmbus_channel *ch,
 		     const struct hvg_channel_params *p)
 {
@@ -112,17 +134,8 @@ static int send_open(struct hvg_vmbus_channel *ch,
 
 	if (p->user_data_len)
 		memcpy(msg.user_data, p->user_data, p->user_data_len);
-	hvg_waiter_init(&w, HVP_VMBUS_MSG_OPENCHANNEL_RESULT, ch->relid,
-			ch->relid);
-	hvg_waiter_add(ch->conn, &w);
-	ret = hvg_conn_post(ch->conn, &msg, sizeof(msg));
-	if (ret) {
-		hvg_waiter_del(ch->conn, &w);
-		return ret;
-	}
-	if (READ_ONCE(ch->rescinded))
-		hvg_waiter_cancel_relid(ch->conn, ch->relid);
-	ret = hvg_waiter_wait(ch->conn, &w, "OPENCHANNEL_RESULT");
+	ret = chan_request(ch, &msg, sizeof(msg), &w,
+			   HVP_VMBUS_MSG_OPENCHANNEL_RESULT, "OPENCHANNEL_RESULT");
 	if (ret)
 		return ret;
 	res = (const void *)w.resp;
@@ -320,17 +333,9 @@ static int send_modify(struct hvg_vmbus_channel *ch, unsigned int cpu)
 	/* Before 5.3 the host does not answer: fire and forget. */
 	if (!hvg_conn_at_least(ch->conn, HVP_VMBUS_VERSION_WIN10_V5_3))
 		return hvg_conn_post(ch->conn, &msg, sizeof(msg));
-	hvg_waiter_init(&w, HVP_VMBUS_MSG_MODIFYCHANNEL_RESPONSE, ch->relid,
-			ch->relid);
-	hvg_waiter_add(ch->conn, &w);
-	ret = hvg_conn_post(ch->conn, &msg, sizeof(msg));
-	if (ret) {
-		hvg_waiter_del(ch->conn, &w);
-		return ret;
-	}
-	if (READ_ONCE(ch->rescinded))
-		hvg_waiter_cancel_relid(ch->conn, ch->relid);
-	ret = hvg_waiter_wait(ch->conn, &w, "MODIFYCHANNEL_RESPONSE");
+	ret = chan_request(ch, &msg, sizeof(msg), &w,
+			   HVP_VMBUS_MSG_MODIFYCHANNEL_RESPONSE,
+			   "MODIFYCHANNEL_RESPONSE");
 	if (ret)
 		return ret;
 	res = (const void *)w.resp;
