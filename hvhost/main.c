@@ -21,7 +21,7 @@ static void usage(FILE *f)
 		"--ram-size BYTES\n"
 		"                  --vcpus N --ctl-socket PATH "
 		"[--abi-version N] [-v]\n"
-		"                  [--device NAME]... "
+		"                  [--device NAME[,monitored]]... "
 		"[--vmbus-max-version X.Y]\n"
 		"                  [--disk path=FILE,size=SIZE[,controller=N]"
 		"[,lun=N][,ro][,serial=S]\n"
@@ -145,6 +145,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
+	struct vmbus_dev_opts dev;
 	int64_t ns;
 	int c;
 
@@ -168,7 +169,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 				goto bad;
 			break;
 		case 'd':
-			if (!vsp_find(optarg) ||
+			if (!vmbus_parse_device(optarg, &dev) ||
 			    o->nr_devices == RUN_MAX_DEVICES)
 				goto bad;
 			o->devices[o->nr_devices++] = optarg;
@@ -207,7 +208,8 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 	return 0;
 bad:
 	fprintf(stderr, "hvhost run: bad value '%s' (--ram-size BYTES[K|M|G], "
-		"--vcpus 1..%d, --abi-version N, --device echo|timesync,\n"
+		"--vcpus 1..%d, --abi-version N,\n"
+		"  --device echo|timesync[,monitored|,monitor-id=0..255],\n"
 		"  --vmbus-max-version 2.4|3.0|4.0|4.1|5.0|5.1|5.2|5.3,\n"
 		"  --timesync-version 1.0|3.0|4.0|all, "
 		"--timesync-interval 0|0.01..86400)\n",

@@ -167,13 +167,21 @@ static int add_devices(struct host *h, const struct run_opts *o)
 	h->vmbus = vmbus_server_create(&h->hv, o->vmbus_max_version);
 	if (!h->vmbus)
 		return -ENOMEM;
+	err = vmbus_server_set_loop(h->vmbus, &h->loop);
+	if (err)
+		return err;
 	if (!o->nr_devices) {
 		err = vmbus_add_device(h->vmbus, vsp_find("echo"), NULL);
 		return err ? err : vmbus_add_device(h->vmbus,
 						    vsp_find("timesync"), NULL);
 	}
-	for (i = 0; !err && i < o->nr_devices; i++)
-		err = vmbus_add_device(h->vmbus, vsp_find(o->devices[i]), NULL);
+	for (i = 0; !err && i < o->nr_devices; i++) {
+		struct vmbus_dev_opts d;
+
+		/* Checked by the option parser. */
+		vmbus_parse_device(o->devices[i], &d);
+		err = vmbus_add_device_opts(h->vmbus, &d, NULL);
+	}
 	return err;
 }
 

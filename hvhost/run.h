@@ -20,7 +20,7 @@ struct run_opts {
 	unsigned int vcpus;
 	uint32_t abi_version;
 	uint32_t vmbus_max_version;
-	const char *devices[RUN_MAX_DEVICES];	/* VSP names; none: echo, timesync */
+	const char *devices[RUN_MAX_DEVICES];	/* NAME[,OPT]; none: echo, timesync */
 	unsigned int nr_devices;
 	struct stor_disk_spec disks[RUN_MAX_DISKS];	/* --disk */
 	unsigned int nr_disks;

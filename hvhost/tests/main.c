@@ -7,13 +7,14 @@
 
 extern const struct tap_test guest_mem_tests[], msr_tests[],
 	hypercall_tests[], synic_tests[], mailbox_tests[], ivshmem_tests[],
-	ctl_tests[], vmbus_tests[], vmbus_data_tests[], timesync_tests[],
+	ctl_tests[], vmbus_tests[], vmbus_data_tests[], vmbus_monitor_tests[],
+	timesync_tests[],
 	inject_tests[], storvsp_tests[];
 
 static const struct tap_test *const suites[] = {
 	guest_mem_tests, msr_tests, hypercall_tests, synic_tests,
 	mailbox_tests, ivshmem_tests, ctl_tests, vmbus_tests, vmbus_data_tests,
-	timesync_tests,
+	vmbus_monitor_tests, timesync_tests,
 	inject_tests, storvsp_tests,
 };
 

@@ -85,6 +85,7 @@ int chan_create(struct vmbus_server *srv, const struct vsp_ops *vsp,
 	ch->vsp = vsp;
 	ch->relid = relid;
 	ch->conn_id = VMBUS_CHAN_CONN(relid);
+	ch->monitor_id = VMBUS_MONITOR_NONE;
 	ch->primary = primary;
 	if (primary) {
 		ch->serial = primary->serial;
@@ -145,6 +146,7 @@ void chan_offer(struct vsp_channel *ch)
 	}
 	if (ch->vsp->offer)
 		ch->vsp->offer(ch, &m.offer);
+	mon_offer(ch, &m);
 	ch->offered = true;
 	srv->stats.offers++;
 	vmbus_send(srv, &m, sizeof(m));
@@ -259,6 +261,7 @@ void chan_open(struct vmbus_server *srv, const void *msg, uint32_t len)
 			ch->target_vp = m->target_vp;
 			ch->open_id = m->open_id;
 			ch->opens++;
+			mon_opened(ch);
 		}
 	}
 	if (err)
@@ -286,6 +289,7 @@ void chan_close(struct vsp_channel *ch)
 	if (ch->vsp->close)
 		ch->vsp->close(ch);
 	ch->state = CHAN_OFFERED;
+	mon_closed(ch);
 	unmap_rings(ch);
 	srv->stats.closes++;
 	hv_trace("vmbus: channel %u closed", ch->relid);
@@ -314,6 +318,7 @@ void chan_free(struct vsp_channel *ch)
 	struct vsp_channel **pp, *c;
 
 	chan_close(ch);
+	mon_release(ch);
 	for (c = srv->channels; c; c = c->next)
 		if (c->primary == ch)
 			c->primary = NULL;

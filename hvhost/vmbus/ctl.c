@@ -5,6 +5,7 @@
  * Formats are in README.md; tests parse them.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,6 +62,11 @@ static void print_channel(struct vmbus_server *srv, struct vsp_channel *ch,
 	char cls[40], ins[40];
 	const char *state = ch->rescinded ? "rescinded" :
 			    ch->state == CHAN_OPEN ? "open" : "offered";
+	char mid[8] = "none";
+
+	/* As offered: none when the guest gave no monitor pages. */
+	if (ch->mon_offered)
+		snprintf(mid, sizeof(mid), "%d", ch->monitor_id);
 
 	guid_str(&ch->vsp->class_id, cls, sizeof(cls));
 	chan_instance(ch, &inst);
@@ -69,7 +75,8 @@ static void print_channel(struct vmbus_server *srv, struct vsp_channel *ch,
 		  "gpadls=%u rx_packets=%llu tx_packets=%llu vsp=%s "
 		  "offered=%u vp=%u conn_id=0x%x rx_bytes=%llu tx_bytes=%llu "
 		  "signals_in=%llu signals_out=%llu bad_packets=%llu "
-		  "opens=%llu\n", ch->relid, cls, ins, state, ch->sub_index,
+		  "opens=%llu monitor_id=%s monitor_triggers=%llu\n",
+		  ch->relid, cls, ins, state, ch->sub_index,
 		  gpadl_count(srv, ch->relid),
 		  (unsigned long long)ch->rx_packets,
 		  (unsigned long long)ch->tx_packets, ch->vsp->name,
@@ -79,7 +86,8 @@ static void print_channel(struct vmbus_server *srv, struct vsp_channel *ch,
 		  (unsigned long long)ch->signals_in,
 		  (unsigned long long)ch->signals_out,
 		  (unsigned long long)ch->bad_packets,
-		  (unsigned long long)ch->opens);
+		  (unsigned long long)ch->opens, mid,
+		  (unsigned long long)ch->monitor_triggers);
 }
 
 static void print_gpadls(struct vmbus_server *srv, struct strbuf *out)
@@ -101,18 +109,23 @@ static void print_gpadls(struct vmbus_server *srv, struct strbuf *out)
 static const char *add(struct vmbus_server *srv, int argc, char **argv,
 		       struct strbuf *out)
 {
-	const struct vsp_ops *vsp;
+	struct vmbus_dev_opts o = { .monitor_id = VMBUS_MONITOR_NONE };
 	uint32_t relid;
 	int err;
 
-	if (argc != 3)
-		return "usage: vmbus add NAME";
-	vsp = vsp_find(argv[2]);
-	if (!vsp)
+	if (argc != 3 && argc != 4)
+		return "usage: vmbus add NAME [monitored|monitor-id=N]";
+	o.vsp = vsp_find(argv[2]);
+	if (!o.vsp)
 		return "no such device type";
-	err = vmbus_add_device(srv, vsp, &relid);
+	if (argc == 4 && !vmbus_parse_device_opt(argv[3], &o.monitor_id))
+		return "usage: vmbus add NAME [monitored|monitor-id=0..255]";
+	err = vmbus_add_device_opts(srv, &o, &relid);
+	if (err == -EBUSY)
+		return "monitor id in use";
 	if (err)
-		return err == -ENOSPC ? "no free relid" : "out of memory";
+		return err == -ENOSPC ? "no free relid or monitor id" :
+		       "out of memory";
 	sb_printf(out, "relid=%u\n", relid);
 	return NULL;
 }
@@ -203,7 +216,7 @@ static const char *cmd_vmbus(void *opaque, int argc, char **argv,
 	} else if (!strcmp(sub, "inject")) {
 		return vmbus_inject_ctl(srv, argc - 2, argv + 2, out);
 	} else {
-		return "usage: vmbus [channels|gpadls|stats|add NAME|"
+		return "usage: vmbus [channels|gpadls|stats|add NAME [OPT]|"
 		       "add-subchannel RELID|rescind RELID|max-version X.Y|"
 		       "inject list|inject [-n COUNT] CASE [ARGS...]]";
 	}
@@ -228,7 +241,8 @@ static const char *cmd_vsp(void *opaque, int argc, char **argv,
 int vmbus_ctl_register(struct vmbus_server *srv, struct ctl_cmds *cmds)
 {
 	const struct ctl_command cmd = {
-		"vmbus", "[channels|gpadls|stats|add NAME|add-subchannel RELID|"
+		"vmbus", "[channels|gpadls|stats|add NAME [monitored|"
+		"monitor-id=N]|add-subchannel RELID|"
 		"rescind RELID|max-version X.Y|inject list|"
 		"inject [-n COUNT] CASE [ARGS...]]",
 		"VMBus server state, channels, GPADLs, hot-add, rescind, "

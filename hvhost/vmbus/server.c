@@ -137,6 +137,7 @@ void vmbus_server_poll(struct vmbus_server *srv)
 		srv->backlog--;
 		free(m);
 	}
+	vmbus_monitor_poll(srv);
 }
 
 static void drop_backlog(struct vmbus_server *srv)
@@ -155,6 +156,8 @@ void vmbus_reset_guest(struct vmbus_server *srv)
 {
 	struct vsp_channel *ch, *next;
 
+	/* First: the guest's pages may be another kernel's memory now. */
+	mon_reset(srv);
 	for (ch = srv->channels; ch; ch = next) {
 		next = ch->next;
 		if (ch->state == CHAN_OPEN)
@@ -272,8 +275,18 @@ static void unload(struct vmbus_server *srv, unsigned int from, uint32_t conn,
 		.msgtype = HVP_VMBUS_MSG_UNLOAD_RESPONSE,
 	};
 
+	struct vsp_channel *ch;
+	unsigned int nch = 0, nopen = 0;
+
 	(void)from, (void)conn, (void)msg, (void)len;
 	srv->stats.unloads++;
+	for (ch = srv->channels; ch; ch = ch->next) {
+		nch += ch->offered;
+		nopen += ch->state == CHAN_OPEN;
+	}
+	/* Always logged: tests read it after the guest has gone (reboot). */
+	hvhost_log("vmbus: UNLOAD received: %u channels released (%u open), "
+		   "%u GPADLs", nch, nopen, srv->nr_gpadls);
 	vmbus_reset_guest(srv);
 	vmbus_send(srv, &r, sizeof(r));
 }
@@ -445,6 +458,7 @@ void vmbus_server_destroy(struct vmbus_server *srv)
 	if (!srv)
 		return;
 	hv = srv->hv;
+	mon_uninit(srv);
 	vmbus_reset_guest(srv);
 	while (srv->channels)
 		chan_free(srv->channels);
@@ -455,8 +469,8 @@ void vmbus_server_destroy(struct vmbus_server *srv)
 	free(srv);
 }
 
-int vmbus_add_device_dev(struct vmbus_server *srv, const struct vsp_ops *vsp,
-			 void *dev, struct vsp_channel **out)
+static int add_device(struct vmbus_server *srv, const struct vsp_ops *vsp,
+		      int monitor_id, void *dev, struct vsp_channel **out)
 {
 	struct vsp_channel *ch;
 	int err;
@@ -464,6 +478,11 @@ int vmbus_add_device_dev(struct vmbus_server *srv, const struct vsp_ops *vsp,
 	err = chan_create(srv, vsp, NULL, &ch);
 	if (err)
 		return err;
+	err = mon_assign(ch, monitor_id);
+	if (err) {
+		chan_free(ch);
+		return err;
+	}
 	ch->dev = dev;
 	if (srv->state == VMBUS_CONNECTED && srv->offers_requested)
 		chan_offer(ch);
@@ -472,16 +491,30 @@ int vmbus_add_device_dev(struct vmbus_server *srv, const struct vsp_ops *vsp,
 	return 0;
 }
 
-int vmbus_add_device(struct vmbus_server *srv, const struct vsp_ops *vsp,
-		     uint32_t *relid)
+int vmbus_add_device_dev(struct vmbus_server *srv, const struct vsp_ops *vsp,
+			 void *dev, struct vsp_channel **out)
+{
+	return add_device(srv, vsp, VMBUS_MONITOR_NONE, dev, out);
+}
+
+int vmbus_add_device_opts(struct vmbus_server *srv,
+			  const struct vmbus_dev_opts *o, uint32_t *relid)
 {
 	struct vsp_channel *ch;
 	int err;
 
-	err = vmbus_add_device_dev(srv, vsp, NULL, &ch);
+	err = add_device(srv, o->vsp, o->monitor_id, NULL, &ch);
 	if (!err && relid)
 		*relid = ch->relid;
 	return err;
+}
+
+int vmbus_add_device(struct vmbus_server *srv, const struct vsp_ops *vsp,
+		     uint32_t *relid)
+{
+	const struct vmbus_dev_opts o = { vsp, VMBUS_MONITOR_NONE };
+
+	return vmbus_add_device_opts(srv, &o, relid);
 }
 
 /* Device-level VSP helpers of vsp.h */

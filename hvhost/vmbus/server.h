@@ -9,6 +9,7 @@
 
 #include <hvproto/vmbus.h>
 
+#include "core/loop.h"
 #include "ring.h"
 #include "vmbus/vmbus.h"
 
@@ -91,6 +92,11 @@ struct vsp_channel {
 	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes;
 	uint64_t signals_in, signals_out, bad_packets, dropped;
 	uint64_t opens;
+	/* Monitored notification (monitor.c) */
+	int16_t monitor_id;	/* VMBUS_MONITOR_NONE, or 0..255 */
+	bool mon_offered;	/* offered with monitor_allocated */
+	bool mon_polled;	/* open, and counted in srv->mon_open */
+	uint64_t monitor_triggers;	/* pending bits taken for it */
 };
 
 #define VMBUS_STATS(X) \
@@ -119,7 +125,9 @@ struct vsp_channel {
 	X(packets_in) \
 	X(packets_out) \
 	X(bad_packets) \
-	X(broken_rings)
+	X(broken_rings) \
+	X(monitor_triggers) \
+	X(monitor_ignored)
 
 struct vmbus_stats {
 #define VMBUS_STATS_FIELD(name) uint64_t name;
@@ -161,6 +169,13 @@ struct vmbus_server {
 	uint32_t next_serial;
 	struct vmbus_stats stats;
 	struct vmbus_vsp_ctl vsp_ctls[VMBUS_MAX_VSP_CTLS];
+	/* Monitored notification (monitor.c) */
+	struct vsp_channel *mon_chans[VMBUS_MONITOR_IDS];	/* by id */
+	unsigned int mon_groups;	/* trigger groups enabled, bit each */
+	unsigned int mon_open;		/* channels with mon_polled set */
+	bool mon_polling;		/* vmbus_monitor_poll() is running */
+	bool mon_timer_ok, mon_timer_on;
+	struct loop_timer mon_timer;	/* polls while mon_open */
 };
 
 /* server.c */
@@ -199,5 +214,17 @@ void chan_kick(struct vsp_channel *ch);
 void chan_int_page_scan(struct vmbus_server *srv);
 
 void guid_str(const struct hvp_guid *g, char *buf, size_t size);
+
+/* monitor.c */
+int mon_assign(struct vsp_channel *ch, int id);
+/* Fills the offer's monitor fields and the guest's monitor pages. */
+void mon_offer(struct vsp_channel *ch, struct hvp_vmbus_offer_channel *m);
+void mon_opened(struct vsp_channel *ch);
+void mon_closed(struct vsp_channel *ch);
+/* The channel is being freed: its id and page entries go. */
+void mon_release(struct vsp_channel *ch);
+/* The connection is gone: nothing is offered as monitored any more. */
+void mon_reset(struct vmbus_server *srv);
+void mon_uninit(struct vmbus_server *srv);
 
 #endif /* HVHOST_VMBUS_SERVER_H */

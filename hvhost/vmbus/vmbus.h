@@ -13,9 +13,33 @@
 #include "vsp/vsp.h"
 
 struct vmbus_server;
+struct loop;
+
+/* Monitor ids: 4 trigger groups of 32 in the monitor pages. */
+#define VMBUS_MONITOR_IDS	128
+#define VMBUS_MONITOR_NONE	(-1)	/* signalled by HvSignalEvent */
+#define VMBUS_MONITOR_AUTO	(-2)	/* the lowest free monitor id */
+
+/* A device as --device and `vmbus add` give it. */
+struct vmbus_dev_opts {
+	const struct vsp_ops *vsp;
+	/*
+	 * VMBUS_MONITOR_NONE, _AUTO, or the id to offer: 0..127, or 128..255
+	 * to test the guest (offered with monitor_allocated, never polled).
+	 */
+	int monitor_id;
+};
 
 /* Parses "X.Y" into a version hvhost knows; false if it knows none such. */
 bool vmbus_parse_version(const char *s, uint32_t *version);
+
+/*
+ * "NAME[,monitored|,monitor-id=N]" (--device); false if NAME is no VSP
+ * or the option is malformed.
+ */
+bool vmbus_parse_device(const char *spec, struct vmbus_dev_opts *o);
+/* One option of the above ("monitored", "monitor-id=N"). */
+bool vmbus_parse_device_opt(const char *opt, int *monitor_id);
 
 /* Registers the message and event connection ids; NULL on failure. */
 struct vmbus_server *vmbus_server_create(struct hv *hv, uint32_t max_version);
@@ -30,8 +54,18 @@ int vmbus_add_device(struct vmbus_server *srv, const struct vsp_ops *vsp,
  */
 int vmbus_add_device_dev(struct vmbus_server *srv, const struct vsp_ops *vsp,
 			 void *dev, struct vsp_channel **out);
-/* Call after SynIC activity (EOM): posts messages waiting for room. */
+/* The same with options: monitored notification. */
+int vmbus_add_device_opts(struct vmbus_server *srv,
+			  const struct vmbus_dev_opts *o, uint32_t *relid);
+/*
+ * Call after SynIC activity (EOM): posts messages waiting for room, and
+ * polls the guest's monitor page (vmbus_monitor_poll()).
+ */
 void vmbus_server_poll(struct vmbus_server *srv);
+/* Takes the monitor page's pending bits and kicks their channels. */
+void vmbus_monitor_poll(struct vmbus_server *srv);
+/* Polls the monitor page on a timer of @loop while monitored channels are open. */
+int vmbus_server_set_loop(struct vmbus_server *srv, struct loop *loop);
 /* `vmbus ...` and one command per VSP with a ctl hook. */
 int vmbus_ctl_register(struct vmbus_server *srv, struct ctl_cmds *cmds);
 
