@@ -10,8 +10,15 @@
 #   HVG_TIMEOUT: bound on one guest boot (default: its tests' timeouts + 120 s)
 #   HVG_DEBUG_SLOWDOWN: factor on every timeout on the debug kernel (default 4)
 # A guest dir is selftests/DIR with executable *.sh; DIR/lanes lists its lanes
-# (default emu), DIR/hvhost.args gets it a VM of its own. Guest console logs
-# and results are kept in $BUILD/logs/.
+# (default emu), DIR/hvhost.args gets it a VM of its own. Guest console logs,
+# results and hvhost's logs are kept in $BUILD/logs/.
+# An executable DIR/host-check (emu lane; no .sh, or the guest would run it)
+# also gets DIR a VM of its own, and runs on the host after that VM has
+# ended, for what only the host can see once the guest is gone:
+# `host-check HVHOST_LOG CONSOLE_LOG RESULTS STATUS` (STATUS: run.sh's exit
+# status), in DIR, printing TAP that counts as DIR's results. Such a dir may end its guest itself (poweroff -f, reboot -f): its
+# run then lacks init's hvg-done, and host-check judges how it ended; a
+# timeout or a splat on the console still fails the run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . selftests/lib/tap.sh
@@ -59,17 +66,22 @@ vm_timeout() {	# vm_timeout DIR...: the sum of the tests' timeouts, plus boot
 	echo "$total"
 }
 
+host_check() {	# host_check DIR: its executable host-check, if any
+	[ -x "selftests/$1/host-check" ] && echo "selftests/$1/host-check"
+}
+
 # guest_vm LANE NAME 'DIRS' ['HVHOST ARGS']: one boot of $kernel running DIRS.
 guest_vm() {
 	local lane=$1 name=$2 dirs=$3 args=${4:-} line rc done= kprefix=
 	[ "$kernel" = stock ] || kprefix="$kernel: " name=$kernel-$name
 	local res=$logs/guest-$name.results log=$logs/guest-$name.log err=$logs/guest-$name.err
-	local secs before=$tap_failed results=0
+	local hlog=$logs/guest-$name.hvhost.log secs before=$tap_failed results=0 check=
+	[ "$lane" != emu ] || check=$(host_check $dirs)
 	secs=$(vm_timeout $dirs)
 	echo "# guest $name: $(echo $dirs) (console log $log)"
 	: >"$res"
 	KERNEL=$kernel LANE=$lane selftests/qemu/run.sh --tests "$dirs" --results "$res" --log "$log" \
-		--quiet --timeout "$secs" ${args:+--hvhost-args "$args"} >/dev/null 2>"$err" &
+		--quiet --timeout "$secs" ${args:+--hvhost-args "$args"} --hvhost-log "$hlog" >/dev/null 2>"$err" &
 	vm_pid=$!
 	while IFS= read -r line; do
 		line=${line%$'\r'}
@@ -86,12 +98,18 @@ guest_vm() {
 	sed 's/^/# /' "$err"
 	if [ "$rc" = 124 ]; then
 		tap_result "not ok - guest $name: timed out after $secs s, log $log"
+	elif [ -n "$check" ] && [ -z "$done" ] && [ "$rc" = 1 ]; then
+		echo "# guest $name: ended without hvg-done; $check judges it"
 	elif [ -z "$done" ] || [ "$results" = 0 ]; then
 		tap_result "not ok - guest $name: no results (runner status $rc), log $log"
 	elif [ "$rc" != 0 ]; then
 		tap_result "not ok - guest $name: runner exited with status $rc, log $log"
 	fi
 	log_findings "$name" "$log"
+	[ -z "$check" ] || [ "$rc" = 124 ] ||
+		run_tap "$check" "$kprefix$dirs/host-check: " \
+			sh -c 'cd "$(dirname "$1")" && ./host-check "$2" "$3" "$4" "$5"' sh \
+			"$check" "$hlog" "$log" "$res" "$rc"
 }
 
 # The splats that fail a run whatever the tests said.
@@ -125,8 +143,8 @@ lane_dirs() {	# lane_dirs LANE
 run_lane() {	# run_lane LANE
 	local dir shared=
 	for dir in $(lane_dirs "$1"); do
-		if [ "$1" = emu ] && [ -e "selftests/$dir/hvhost.args" ]; then
-			guest_vm emu "emu-$dir" "$dir" "$(cat "selftests/$dir/hvhost.args")"
+		if [ "$1" = emu ] && { [ -e "selftests/$dir/hvhost.args" ] || [ -n "$(host_check "$dir")" ]; }; then
+			guest_vm emu "emu-$dir" "$dir" "$(cat "selftests/$dir/hvhost.args" 2>/dev/null)"
 		else
 			shared="$shared $dir"
 		fi

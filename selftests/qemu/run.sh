@@ -8,7 +8,8 @@
 #                          the --results file
 # Options: --results FILE, --log FILE (console log, default
 # $BUILD/logs/run.log), --quiet (console to the log only), --timeout SECS
-# (default $HVG_TIMEOUT or 900), --hvhost-args 'ARGS'.
+# (default $HVG_TIMEOUT or 900), --hvhost-args 'ARGS', --hvhost-log FILE (keep
+# hvhost's output there; emu lane).
 # Environment: LANE=emu|real, KERNEL=stock|debug, BUILD, KVER, HVHOST (the
 # hvhost binary), HVG_LOGLEVEL (guest console loglevel, default 5: warnings
 # and up), HVG_DEBUG_SLOWDOWN (default 4).
@@ -26,7 +27,7 @@ kver=${KVER:-$("$top/tools/kver.sh")}
 lane=${LANE:-emu}
 hvhost=${HVHOST:-$top/hvhost/hvhost}
 timeout=${HVG_TIMEOUT:-}
-mode=shell payload=/hvg/tour.sh results= log=$build/logs/run.log quiet= host_args=
+mode=shell payload=/hvg/tour.sh results= log=$build/logs/run.log quiet= host_args= host_log=
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -37,7 +38,8 @@ while [ $# -gt 0 ]; do
 	--quiet) quiet=1 ;;
 	--timeout) timeout=$2; shift ;;
 	--hvhost-args) host_args=$2; shift ;;
-	*) echo "usage: run.sh [--cmd CMD | --tests 'DIR...'] [--results F] [--log F] [--quiet] [--timeout S] [--hvhost-args A]" >&2; exit 2 ;;
+	--hvhost-log) host_log=$2; shift ;;
+	*) echo "usage: run.sh [--cmd CMD | --tests 'DIR...'] [--results F] [--log F] [--quiet] [--timeout S] [--hvhost-args A] [--hvhost-log F]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -66,6 +68,7 @@ work=$build/qemu/run-$$
 sock=/tmp/hvguest-$$	# unix socket paths must stay short
 ram=/dev/shm/hvguest-$$-ram
 results=${results:-$work/results}
+host_log=${host_log:-$work/hvhost.log}
 hvhost_pid= qemu_pid=
 cleanup() {
 	trap - EXIT INT TERM
@@ -77,7 +80,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-mkdir -p "$work/job/hvg" "$sock" "$(dirname "$log")" "$(dirname "$results")"
+mkdir -p "$work/job/hvg" "$sock" "$(dirname "$log")" "$(dirname "$results")" "$(dirname "$host_log")"
 : >"$results"
 : >"$log"
 
@@ -106,11 +109,11 @@ else
 	truncate -s "${mem_mb}M" "$ram"
 	# shellcheck disable=SC2086 # HVHOST and the extra arguments are word lists
 	$hvhost run --ivshmem-socket "$sock/ivshmem" --ram-file "$ram" --ram-size $((mem_mb << 20)) \
-		--vcpus 2 --ctl-socket "$sock/ctl" $host_args >"$work/hvhost.log" 2>&1 &
+		--vcpus 2 --ctl-socket "$sock/ctl" $host_args >"$host_log" 2>&1 &
 	hvhost_pid=$!
 	for _ in $(seq 100); do
 		[ -S "$sock/ivshmem" ] && [ -S "$sock/ctl" ] && break
-		kill -0 "$hvhost_pid" 2>/dev/null || { cat "$work/hvhost.log" >&2; echo "run.sh: hvhost exited" >&2; exit 1; }
+		kill -0 "$hvhost_pid" 2>/dev/null || { cat "$host_log" >&2; echo "run.sh: hvhost exited" >&2; exit 1; }
 		sleep 0.1
 	done
 	[ -S "$sock/ivshmem" ] || { echo "run.sh: hvhost made no $sock/ivshmem in 10 s" >&2; exit 1; }
@@ -142,7 +145,7 @@ else
 		qemu_pid=
 	fi
 	set -e
-	[ "$rc" = 0 ] || [ "$rc" = 124 ] || { echo "run.sh: qemu exited with status $rc" >&2; tail -n 20 "$work/hvhost.log" >&2; }
+	[ "$rc" = 0 ] || [ "$rc" = 124 ] || { echo "run.sh: qemu exited with status $rc" >&2; tail -n 20 "$host_log" >&2; }
 fi
 
 [ -z "$interactive" ] || exit "$rc"	# the user may have left with poweroff
