@@ -49,7 +49,9 @@ static struct vsp_channel *open_monitored(struct vg *g)
 static bool gwrite(struct vg *g, uint64_t id)
 {
 	uint8_t msg[16] = "monitored";
-	struct hvg_ring_wdesc d = { .type = HVP_PKT_DATA_INBAND, .trans_id = id };
+	struct hvg_ring_wdesc d = {
+		.type = HVP_PKT_DATA_INBAND, .trans_id = id,
+	};
 	struct hvg_ring_seg s = { msg, sizeof(msg) };
 	bool signal = false;
 
@@ -81,7 +83,8 @@ static bool mon_offer_pages(void)
 	CHECK_EQ(p2->trigger_state, 1);
 	CHECK_EQ(p2->parameter[0][0].connection_id, o.connection_id);
 	CHECK_EQ(p2->parameter[0][0].flag_number, 0);
-	CHECK_EQ(p2->latency[0][0], 10000);	/* the 1 ms poll, 100 ns units */
+	/* The 1 ms poll period, in 100 ns units. */
+	CHECK_EQ(p2->latency[0][0], 10000);
 	CHECK_EQ(p1->parameter[0][0].connection_id, o.connection_id);
 	CHECK_EQ(p1->latency[0][0], 0);
 	CHECK_EQ(p1->trigger_state, 0);

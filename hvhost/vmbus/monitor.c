@@ -209,7 +209,7 @@ void mon_reset(struct vmbus_server *srv)
 	srv->mon_groups = 0;
 }
 
-/* Signals of @id's group word @bits; the caller cleared them. */
+/* The triggers of group @g: @bits, already taken out of the page. */
 static void mon_fire(struct vmbus_server *srv, unsigned int g, uint32_t bits)
 {
 	struct vsp_channel *ch;

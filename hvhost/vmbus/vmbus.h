@@ -64,7 +64,7 @@ int vmbus_add_device_opts(struct vmbus_server *srv,
 void vmbus_server_poll(struct vmbus_server *srv);
 /* Takes the monitor page's pending bits and kicks their channels. */
 void vmbus_monitor_poll(struct vmbus_server *srv);
-/* Polls the monitor page on a timer of @loop while monitored channels are open. */
+/* Polls the monitor page on @loop's timer while monitored channels are open. */
 int vmbus_server_set_loop(struct vmbus_server *srv, struct loop *loop);
 /* `vmbus ...` and one command per VSP with a ctl hook. */
 int vmbus_ctl_register(struct vmbus_server *srv, struct ctl_cmds *cmds);
