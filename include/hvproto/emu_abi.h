@@ -115,7 +115,8 @@ enum hvemu_op {
 	 * only): arg0 enum hvemu_test_req, arg1 and arg2 as the request
 	 * says, zero where it uses none; result = its answer. An unknown
 	 * request, or one with a non-zero argument it does not use, gets
-	 * HVEMU_STATUS_BAD_OP and result 0. Added in ABI version 1.
+	 * HVEMU_STATUS_BAD_OP and result 0. Added to ABI version 1 without
+	 * a version change (see "Further rules").
 	 */
 	HVEMU_OP_TEST = 4,
 };
@@ -170,6 +171,8 @@ static_assert(HVEMU_HEADER_SIZE + HVEMU_MAX_VPS * HVEMU_SLOT_SIZE <=
  * HvSignalEvent to HVEMU_TEST_EVENT_CONN(vp, sint) with flag number f sets
  * flag f in that VP's SIEFP slot for the SINT and, if the flag was clear
  * and the SINT is enabled and unmasked, interrupts the VP.
+ *
+ * The same service answers HVEMU_OP_TEST requests in the mailbox (above).
  */
 #define HVEMU_TEST_ECHO_BASE		0x00ec0000u
 #define HVEMU_TEST_EVENT_BASE		0x00ee0000u
