@@ -12,6 +12,7 @@
 
 #include <linux/cpu.h>
 #include <linux/delay.h>
+#include <linux/export.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/irqflags.h>
@@ -160,6 +161,26 @@ static void emu_eom(void)
 {
 	request_irqsave(HVEMU_OP_WRMSR, HVP_MSR_EOM, 0, true, NULL);
 }
+
+/**
+ * hvg_emu_test_request() - one request to hvhost's test service
+ * @req: enum hvemu_test_req (any value: hvhost refuses what it lacks)
+ * @arg: its argument, 0 for a request that takes none
+ * @result: the answer
+ *
+ * For tests: HVEMU_OP_TEST of <hvproto/emu_abi.h>, one bounded round trip
+ * on the calling CPU's slot, nothing else in between. Any context.
+ *
+ * Return: 0; -EOPNOTSUPP on a backend other than emu; -EPROTO when hvhost
+ * refused the request; -ETIMEDOUT when it did not answer.
+ */
+int hvg_emu_test_request(u64 req, u64 arg, u64 *result)
+{
+	if (hvg_ops != &hvg_backend_emu)
+		return -EOPNOTSUPP;
+	return request_irqsave(HVEMU_OP_TEST, req, arg, false, result);
+}
+EXPORT_SYMBOL_GPL(hvg_emu_test_request);
 
 static int emu_read_vp_index(u32 *vp)
 {

@@ -230,6 +230,7 @@ static int host_serve(struct host *h, const struct run_opts *o)
 	err = test_service_init(&h->hv);
 	if (err)
 		return fail("test service", err);
+	mailbox_set_test(&h->mb, test_service_request, NULL);
 	err = timesync_host_init(&h->loop);
 	if (!err) {
 		timesync_set_version(o->timesync_version);

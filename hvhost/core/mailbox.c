@@ -40,6 +40,8 @@ int mailbox_create(struct mailbox *mb, unsigned int nr_slots,
 
 	mb->region = NULL;
 	mb->nr_slots = 0;
+	mb->test = NULL;
+	mb->test_opaque = NULL;
 	if (!nr_slots || nr_slots > HVEMU_MAX_VPS)
 		return -EINVAL;
 	mb->fd = memfd_create("hvhost-ctl", MFD_CLOEXEC);
@@ -73,6 +75,12 @@ void mailbox_destroy(struct mailbox *mb)
 	mb->fd = -1;
 }
 
+void mailbox_set_test(struct mailbox *mb, mailbox_test_fn fn, void *opaque)
+{
+	mb->test = fn;
+	mb->test_opaque = opaque;
+}
+
 struct hvemu_slot *mailbox_slot(struct mailbox *mb, unsigned int i)
 {
 	if (i >= mb->nr_slots)
@@ -81,9 +89,11 @@ struct hvemu_slot *mailbox_slot(struct mailbox *mb, unsigned int i)
 				     (size_t)i * HVEMU_SLOT_SIZE);
 }
 
-static uint32_t do_op(struct hv *hv, unsigned int vp, uint32_t op,
-		      const uint64_t *arg, uint64_t *result)
+static uint32_t do_op(struct mailbox *mb, struct hv *hv, unsigned int vp,
+		      uint32_t op, const uint64_t *arg, uint64_t *result)
 {
+	uint32_t status;
+
 	switch (op) {
 	case HVEMU_OP_HYPERCALL:
 		return hv_hypercall(hv, vp, arg[0], arg[1], arg[2], result);
@@ -91,6 +101,17 @@ static uint32_t do_op(struct hv *hv, unsigned int vp, uint32_t op,
 		return hv_rdmsr(hv, vp, arg[0], result);
 	case HVEMU_OP_WRMSR:
 		return hv_wrmsr(hv, vp, arg[0], arg[1]);
+	case HVEMU_OP_TEST:
+		if (!mb->test)
+			break;
+		status = mb->test(mb->test_opaque, hv, vp, arg, result);
+		if (status == HVEMU_STATUS_BAD_OP) {
+			*result = 0;
+			hv->stats.bad_requests++;
+			hv_trace("slot %u: test request %llu refused", vp,
+				 (unsigned long long)arg[0]);
+		}
+		return status;
 	}
 	hv->stats.bad_requests++;
 	hv_trace("slot %u: bad op %u", vp, op);
@@ -115,7 +136,7 @@ bool mailbox_process(struct mailbox *mb, struct hv *hv, unsigned int i)
 	for (k = 0; k < 3; k++)
 		arg[k] = __atomic_load_n(&slot->arg[k], __ATOMIC_RELAXED);
 	hv->stats.mailbox_requests++;
-	status = do_op(hv, i, op, arg, &result);
+	status = do_op(mb, hv, i, op, arg, &result);
 	__atomic_store_n(&slot->status, status, __ATOMIC_RELAXED);
 	__atomic_store_n(&slot->result, result, __ATOMIC_RELAXED);
 	/* Orders status and result before the completion the guest waits on. */

@@ -3,8 +3,9 @@
  * The timesync VSP and the IC helpers: NEGOTIATE bytes per configuration,
  * the checks on the guest's answers, SYNC/SAMPLE encoding per version and
  * the 1601 epoch, the host clock's shift and drift, TIME_REF_COUNT, the
- * bytes of every inject case, and the protocol end to end through real
- * rings with a fake guest answering in place.
+ * bytes of every inject case, the protocol end to end through real
+ * rings with a fake guest answering in place, and the host time probe a
+ * guest test reads through the mailbox (HVEMU_TEST_REQ_TIMESYNC_TIME).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@
 #include <hvproto/tlfs.h>
 
 #include "core/mailbox.h"
+#include "ctl_cmd.h"
+#include "test_service.h"
 #include "tests/tap.h"	/* vmbus/tests/tap.h, shared with the ring tests */
 #include "vmbus_guest.h"
 #include "vsp/ic.h"
@@ -475,6 +478,114 @@ static bool ts_inject_bytes(void)
 	return true;
 }
 
+static int64_t real_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * TS_NSEC + ts.tv_nsec;
+}
+
+/* One request on @s, performed; its status. */
+static uint32_t probe(struct mailbox *mb, struct fixture *fx,
+		      struct hvemu_slot *s, uint32_t op, uint64_t a0,
+		      uint64_t a1, uint64_t a2)
+{
+	s->op = op;
+	s->arg[0] = a0;
+	s->arg[1] = a1;
+	s->arg[2] = a2;
+	s->result = 0xbad;
+	__atomic_store_n(&s->req_seq, s->req_seq + 1, __ATOMIC_RELEASE);
+	if (!mailbox_process(mb, &fx->hv, 1) || s->done_seq != s->req_seq)
+		return 0xffff;
+	return s->status;
+}
+
+/* `timesync ARGS` on @cmds; true if it answered without an error. */
+static bool ts_ctl(struct ctl_cmds *cmds, const char *args)
+{
+	char line[128];
+	struct strbuf out = { 0 };
+	bool ok;
+
+	snprintf(line, sizeof(line), "timesync %s", args);
+	ctl_execute(cmds, line, &out);
+	ok = out.buf && !strstr(out.buf, "error:");
+	sb_free(&out);
+	return ok;
+}
+
+/*
+ * HVEMU_TEST_REQ_TIMESYNC_TIME: the host clock the samples carry, with
+ * its shift and drift, read inside the request; refused without the test
+ * service, for another request code or a non-zero unused argument.
+ */
+static bool ts_time_probe(void)
+{
+	struct ctl_cmds cmds;
+	struct fixture fx;
+	struct mailbox mb;
+	struct hvemu_slot *s;
+	uint64_t before, after, bad0;
+	const uint64_t T = HVEMU_TEST_REQ_TIMESYNC_TIME;
+
+	CHECK(fx_init(&fx, 2));
+	CHECK_EQ(mailbox_create(&mb, 2, 1, FX_RAM_SIZE), 0);
+	CHECK_EQ(timesync_host_init(NULL), 0);
+	CHECK_EQ(ctl_cmds_init(&cmds, &fx.hv), 0);
+	CHECK_EQ(timesync_ctl_register(&cmds), 0);
+	s = mailbox_slot(&mb, 1);
+	/* No test service attached: an unknown op. */
+	CHECK_EQ(probe(&mb, &fx, s, HVEMU_OP_TEST, T, 0, 0),
+		 HVEMU_STATUS_BAD_OP);
+	CHECK_EQ(s->result, 0);
+	mailbox_set_test(&mb, test_service_request, NULL);
+	before = ts_unix_to_1601(real_ns());
+	CHECK_EQ(probe(&mb, &fx, s, HVEMU_OP_TEST, T, 0, 0), HVEMU_STATUS_OK);
+	after = ts_unix_to_1601(real_ns());
+	CHECK(s->result >= before && s->result <= after);
+	/* The shift and drift the control socket sets are in it. */
+	CHECK(ts_ctl(&cmds, "shift -3600.5"));
+	before = ts_unix_to_1601(real_ns() - 3600500000000ll);
+	CHECK_EQ(probe(&mb, &fx, s, HVEMU_OP_TEST, T, 0, 0), HVEMU_STATUS_OK);
+	after = ts_unix_to_1601(real_ns() - 3600500000000ll);
+	CHECK(s->result >= before && s->result <= after);
+	CHECK(ts_ctl(&cmds, "shift 0"));
+	CHECK(ts_ctl(&cmds, "drift 100000"));	/* +10%: 20 ms in 200 ms */
+	nanosleep(&(struct timespec){ 0, 200000000 }, NULL);
+	before = ts_unix_to_1601(real_ns() + 20000000);
+	CHECK_EQ(probe(&mb, &fx, s, HVEMU_OP_TEST, T, 0, 0), HVEMU_STATUS_OK);
+	after = ts_unix_to_1601(real_ns() + 40000000);
+	CHECK(s->result >= before && s->result <= after);
+	/* Malformed: refused, counted, result 0, nothing else disturbed. */
+	bad0 = fx.hv.stats.bad_requests;
+	CHECK_EQ(probe(&mb, &fx, s, HVEMU_OP_TEST, 0, 0, 0),
+		 HVEMU_STATUS_BAD_OP);
+	CHECK_EQ(s->result, 0);
+	CHECK_EQ(probe(&mb, &fx, s, HVEMU_OP_TEST, 0xdead, 0, 0),
+		 HVEMU_STATUS_BAD_OP);
+	CHECK_EQ(probe(&mb, &fx, s, HVEMU_OP_TEST, T | (1ull << 32), 0, 0),
+		 HVEMU_STATUS_BAD_OP);
+	CHECK_EQ(probe(&mb, &fx, s, HVEMU_OP_TEST, T, 8, 0),
+		 HVEMU_STATUS_BAD_OP);
+	CHECK_EQ(probe(&mb, &fx, s, HVEMU_OP_TEST, T, 0, ~0ull),
+		 HVEMU_STATUS_BAD_OP);
+	CHECK_EQ(s->result, 0);
+	CHECK_EQ(probe(&mb, &fx, s, HVEMU_OP_TEST + 1, T, 0, 0),
+		 HVEMU_STATUS_BAD_OP);
+	CHECK_EQ(fx.hv.stats.bad_requests, bad0 + 6);
+	before = ts_unix_to_1601(real_ns());
+	CHECK_EQ(probe(&mb, &fx, s, HVEMU_OP_TEST, T, 0, 0), HVEMU_STATUS_OK);
+	CHECK(s->result >= before + 200000);	/* the drift's 20 ms */
+	/* Slot 0 untouched by all of it. */
+	CHECK_EQ(mailbox_slot(&mb, 0)->done_seq, 0);
+	timesync_host_uninit();
+	mailbox_destroy(&mb);
+	fx_uninit(&fx);
+	return true;
+}
+
 /* End to end: a fake guest on real rings. */
 
 struct tg {
@@ -778,4 +889,6 @@ TAP_SUITE(timesync_tests,
 	{ "timesync: version cap, no common version, renegotiation",
 	  ts_versions_and_failures },
 	{ "timesync: every inject case through the ring", ts_inject_e2e },
-	{ "timesync: periodic SAMPLE timer", ts_timer });
+	{ "timesync: periodic SAMPLE timer", ts_timer },
+	{ "timesync: host time probe (HVEMU_OP_TEST), malformed requests",
+	  ts_time_probe });

@@ -549,6 +549,11 @@ void timesync_host_uninit(void)
 	host.timer_armed = false;
 }
 
+uint64_t timesync_host_time(void)
+{
+	return ts_unix_to_1601(host_now());
+}
+
 void timesync_set_version(struct hvp_ic_version cap)
 {
 	host.cap = cap;

@@ -79,6 +79,8 @@ int ts_build_inject(const char *name, void *buf, uint32_t size,
  */
 int timesync_host_init(struct loop *loop);
 void timesync_host_uninit(void);
+/* The host clock now, as a sample would carry it: 100 ns since 1601. */
+uint64_t timesync_host_time(void);
 /* Service versions to offer from the next open: one, or 0.0 for all. */
 void timesync_set_version(struct hvp_ic_version cap);
 /* SAMPLE period (0: none); re-arms the timer. */

@@ -69,6 +69,8 @@ typedef void (*hvg_synic_isr_t)(void *ctx);
 const struct hvg_platform_info *hvg_platform(void);
 u32 hvg_vp_index(unsigned int cpu);
 int hvg_reference_counter(u64 *val);
+/* Tests only: hvhost's test service (emu backend). */
+int hvg_emu_test_request(u64 req, u64 arg, u64 *result);
 
 u64 hvg_hypercall(u64 control, u64 input, u64 output);
 int hvg_post_message(u32 connection_id, u32 message_type,

@@ -53,6 +53,12 @@
  *   zero in ABI version 1.
  * - GUEST_OS_ID and HYPERCALL are partition-wide, as in the TLFS; every
  *   other synthetic MSR is per VP.
+ * - Adding an op, a test request or a status that only answers a new op
+ *   keeps HVEMU_ABI_VERSION: the header and slot layout and the meaning of
+ *   every existing op are unchanged, an older host answers a new op with
+ *   HVEMU_STATUS_BAD_OP (as it must answer any unknown op), and a guest
+ *   treats that answer as "not offered". The version changes only when an
+ *   existing layout or meaning does.
  */
 #ifndef HVPROTO_EMU_ABI_H
 #define HVPROTO_EMU_ABI_H
@@ -104,6 +110,27 @@ enum hvemu_op {
 	HVEMU_OP_HYPERCALL = 1,
 	HVEMU_OP_RDMSR = 2,	/* arg0 MSR; result = value */
 	HVEMU_OP_WRMSR = 3,	/* arg0 MSR, arg1 value */
+	/*
+	 * A request to hvhost's test service (no TLFS counterpart; tests
+	 * only): arg0 enum hvemu_test_req, arg1 and arg2 as the request
+	 * says, zero where it uses none; result = its answer. An unknown
+	 * request, or one with a non-zero argument it does not use, gets
+	 * HVEMU_STATUS_BAD_OP and result 0. Added to ABI version 1 without
+	 * a version change (see "Further rules").
+	 */
+	HVEMU_OP_TEST = 4,
+};
+
+/* hvemu_slot.arg[0] of HVEMU_OP_TEST */
+enum hvemu_test_req {
+	/*
+	 * The host clock the timesync device sends (vsp/timesync: host
+	 * CLOCK_REALTIME plus the control socket's shift and drift), read
+	 * while the request is performed: 100 ns units since 1601-01-01, as
+	 * in a timesync sample's parent_time. arg1, arg2: 0. Lets a test
+	 * compare a guest clock with host time over one mailbox round trip.
+	 */
+	HVEMU_TEST_REQ_TIMESYNC_TIME = 1,
 };
 
 /* hvemu_slot.status: how the instruction itself ended */
@@ -144,6 +171,8 @@ static_assert(HVEMU_HEADER_SIZE + HVEMU_MAX_VPS * HVEMU_SLOT_SIZE <=
  * HvSignalEvent to HVEMU_TEST_EVENT_CONN(vp, sint) with flag number f sets
  * flag f in that VP's SIEFP slot for the SINT and, if the flag was clear
  * and the SINT is enabled and unmasked, interrupts the VP.
+ *
+ * The same service answers HVEMU_OP_TEST requests in the mailbox (above).
  */
 #define HVEMU_TEST_ECHO_BASE		0x00ec0000u
 #define HVEMU_TEST_EVENT_BASE		0x00ee0000u

@@ -7,14 +7,16 @@
 # versions 1.0, 3.0, 4.0; chronyd selects the PTP clock; unload/reload;
 # malformed IC messages survived.
 #
-# Host time is read from hvhost (`timesync show`: host_time_ns), never
-# from the guest. A guest clock C is compared with it honestly: C is read
-# just before the request goes out and just after the answer is in, so the
-# host read happened inside [c0, c1] on C; C agrees with the host within
-# TOL if the host time lies in [c0 - TOL, c1 + TOL]. The narrowest of
-# three brackets is used, and its width is printed.
+# Host time is read from hvhost, never from the guest: hvg_timesync_probe
+# (probe.c) asks hvhost's test service for the timesync device's host
+# clock over one mailbox round trip, brackets that by two CLOCK_REALTIME
+# reads in the kernel with interrupts off, and prints the narrowest of 16
+# brackets: offset_ns = guest - host is exact to +- bracket_ns / 2. A
+# check fails, rather than passes, when the bracket is wider than
+# MAX_BRACKET_MS: too wide to judge its tolerance.
 stats=/sys/kernel/debug/hvg_timesync/stats
-dev=${HVCTL_DEV:-/dev/ttyS2}
+probes=/sys/kernel/debug/hvg_timesync_probe
+MAX_BRACKET_MS=20
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() {
@@ -27,12 +29,8 @@ skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 
 host() { hvctl timesync show | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 stat() { sed -n "s/^$1=//p" "$stats" 2>/dev/null; }
-# busybox sh runs its own date applet, which has no %N: name the file.
-wall_ns() { /usr/bin/date +%s%N; }
-ptp_ns() {
-	phc_ctl -q "$ptp" get 2>/dev/null |
-		sed -n 's/.*clock time is \([0-9]*\)\.\([0-9]\{9\}\).*/\1\2/p'
-}
+abs() { if [ "$1" -lt 0 ]; then echo $((-$1)); else echo "$1"; fi; }
+us() { echo "$(($1 / 1000)) us"; }
 
 # wait_for SECONDS CMD: until CMD succeeds, bounded
 wait_for() {
@@ -44,62 +42,52 @@ wait_for() {
 	done
 }
 
-# host_read READER: one bracketed read of host_time_ns, speaking hvctl's
-# protocol directly so the bracket holds only the round trip (hvctl's own
-# start-up and stale-answer drain would widen it). Sets c0 c1 h.
-host_read() {
-	until mkdir /tmp/.hvctl.lock 2>/dev/null; do usleep 10000; done
-	stty -F "$dev" raw -echo
-	exec 4<>"$dev"
-	while read -r -t 0.1 _ <&4; do :; done
-	c0=$($1)
-	echo "timesync show" >&4
-	h=
-	while IFS= read -r -t 10 line <&4; do
-		line=$(echo "$line" | tr -d '\r')
-		[ "$line" = . ] && break
-		h=$(echo "$line" | tr ' ' '\n' | sed -n 's/^host_time_ns=//p')
-	done
-	c1=$($1)
-	exec 4<&-
-	rmdir /tmp/.hvctl.lock
-}
-
-# near READER TOL_MS: the clock READER prints agrees with host time within
-# TOL_MS; err says why not, info gives the offset seen.
-near() {
-	best=
-	for _ in 1 2 3; do
-		host_read "$1"
-		[ -n "$h" ] && [ -n "$c0" ] && [ -n "$c1" ] || continue
-		if [ -z "$best" ] || [ $((c1 - c0)) -lt "$best" ]; then
-			best=$((c1 - c0)) lo=$c0 hi=$c1 hh=$h
-		fi
-	done
-	[ -n "$best" ] || { err="no reading (host '$h', clock '$c0' '$c1')"; return 1; }
-	tol=$(($2 * 1000000))
-	mid=$(((lo + hi) / 2))
-	info="$1 - host = $(((mid - hh) / 1000000)) ms at the bracket's middle, bracket $((best / 1000000)) ms"
+# probe: off (guest wall clock - host, ns), br (bracket, ns), rm
+# (CLOCK_REALTIME - CLOCK_MONOTONIC, ns); false with err set when there
+# is no usable reading.
+probe() {
+	out=$(cat $probes/probe 2>&1)
+	off=$(echo "$out" | sed -n 's/^offset_ns=//p')
+	br=$(echo "$out" | sed -n 's/^bracket_ns=//p')
+	rm=$(echo "$out" | sed -n 's/^real_mono_ns=//p')
 	err=
-	if [ "$hh" -lt $((lo - tol)) ]; then
-		err="$1 ahead of the host: $info"
-	elif [ "$hh" -gt $((hi + tol)) ]; then
-		err="$1 behind the host: $info"
+	if [ -z "$off" ] || [ -z "$br" ] || [ -z "$rm" ]; then
+		err="no host time probe: $(echo $out)"
+	elif [ "$br" -gt $((MAX_BRACKET_MS * 1000000)) ]; then
+		err="probe bracket $(us "$br") > $MAX_BRACKET_MS ms: too wide to judge"
 	fi
-	echo "# $info"
 	[ -z "$err" ]
 }
 
-# wall_up: w = the wall clock (ns), u = the uptime (ms) at the same moment,
-# uw = the uncertainty (ms): the wall clock is read (busybox adjtimex: no
-# exec) between two builtin reads of /proc/uptime, u is their mean.
-wall_up() {
-	read -r ua _ </proc/uptime
-	w=$(busybox adjtimex | awk '/tv_sec/ { s = $2 } /tv_usec/ { u = $2 }
-		END { printf "%d%06d000", s, u }')
-	read -r ub _ </proc/uptime
-	ua=${ua%.*}${ua#*.} ub=${ub%.*}${ub#*.}
-	u=$(((ua + ub) * 5)) uw=$(((ub - ua) * 5 + 10))
+# wall_near TOL_MS: the guest's wall clock is within TOL_MS of host time.
+wall_near() {
+	probe || return 1
+	echo "# wall clock - host = $(us "$off") (bracket $(us "$br"))"
+	[ "$(abs "$off")" -lt $(($1 * 1000000)) ] ||
+		err="wall clock - host = $(us "$off"), not within $1 ms (bracket $(us "$br"))"
+	[ -z "$err" ]
+}
+
+# ptp_near TOL_MS: the PTP clock $ptp is within TOL_MS of host time. The
+# guest's wall clock links the two: phc_ctl cmp measures wall - PHC in the
+# kernel (PTP_SYS_OFFSET*, the narrowest of 9 brackets), the probe wall -
+# host just before and after; PHC - host = (wall - host) - (wall - PHC).
+# The two probes must agree within 1 ms: the link did not move between.
+ptp_near() {
+	probe || return 1
+	off0=$off br0=$br
+	cmp=$(phc_ctl -q "$ptp" cmp 2>&1 |
+		sed -n 's/.*offset from CLOCK_REALTIME is \(-\{0,1\}[0-9]*\)ns.*/\1/p')
+	probe || return 1
+	[ -n "$cmp" ] || { err="phc_ctl $ptp cmp: $(phc_ctl -q "$ptp" cmp 2>&1)"; return 1; }
+	d=$(((off0 + off) / 2 - cmp))
+	echo "# PTP - host = $(us "$d") (wall - PTP $(us "$cmp"); wall - host $(us "$off0"), $(us "$off"); brackets $(us "$br0"), $(us "$br"))"
+	if [ "$(abs $((off - off0)))" -gt 1000000 ]; then
+		err="wall - host moved by $(us $((off - off0))) between the probes"
+	elif [ "$(abs "$d")" -ge $(($1 * 1000000)) ]; then
+		err="PTP clock - host = $(us "$d"), not within $1 ms"
+	fi
+	[ -z "$err" ]
 }
 
 find_ptp() {
@@ -119,20 +107,33 @@ if ! hvctl timesync show >/dev/null 2>&1; then
 	exit 0
 fi
 
+# The probe itself: hvhost answers, fast enough to judge by, and refuses
+# what its test service does not offer (EPROTO), with result 0.
+r=
+modprobe hvg_timesync_probe || r="modprobe hvg_timesync_probe failed"
+probe || r="$r $err"
+echo "# host time probe: bracket $(us "${br:-0}")"
+refused=$(cat $probes/refused 2>&1)
+echo "$refused" | sed 's/^/# /'
+[ "$(echo "$refused" | grep -c '=-71 result=0$')" = 2 ] ||
+	r="$r malformed requests not refused: $(echo $refused)"
+probe || r="$r after the malformed requests: $err"
+result "host time probe: bracket <= $MAX_BRACKET_MS ms; unknown request and bad argument refused" "$r"
+
 modprobe -r hvg_timesync 2>/dev/null
 date -s @978307200 >/dev/null	# 2001-01-01
 r=
 load || r="hvg_timesync did not load or got no sample: $(cat $stats 2>/dev/null | tr '\n' ' ')"
 [ "$(stat steps)" -ge 1 ] || r="$r no step made (stats: $(cat $stats | tr '\n' ' '))"
 result "hvg_timesync loads, negotiates and steps the clock" "$r"
-near wall_ns 100
+wall_near 100
 result "clock set to 2001 before load is within 100 ms of host time" "$err"
 result "service version 4.0 with hvhost's default offer" \
 	"$([ "$(stat service_version)" = 4.0 ] || echo "service_version=$(stat service_version)")"
 
 ptp=$(find_ptp)
 result "PTP clock named hyperv registered" "$([ -c "$ptp" ] || echo 'no /sys/class/ptp/*/clock_name = hyperv')"
-near ptp_ns 50
+ptp_near 50
 result "PTP clock reads within 50 ms of host time" "$err"
 # phc_ctl exits 0 either way: its message tells.
 r=
@@ -142,29 +143,32 @@ for c in "set 0" "adj 1"; do
 done
 result "PTP settime and adjtime refused" "$r"
 
-# +1 h: the jump is the wall clock's advance less the elapsed monotonic
-# time (/proc/uptime, 10 ms resolution). A SYNC just before starts it
-# from host time: the guest's clock drifts between SYNCs (under TCG its
-# rate is only as good as its TSC calibration), which is not the jump.
+# +1 h: the jump is the change of CLOCK_REALTIME - CLOCK_MONOTONIC (exact:
+# a step moves it, elapsed time does not), and the guest's wall clock must
+# follow the host's shift: wall - host before and after stay within 100 ms
+# of each other. A SYNC just before starts it from host time: the guest's
+# clock drifts between SYNCs (under TCG its rate is only as good as its
+# TSC calibration), which is not the jump.
 steps=$(stat steps)
 hvctl timesync sync >/dev/null
 wait_for 20 "[ \"\$(stat steps)\" -gt $steps ]"
 steps=$(stat steps)
-wall_up
-w0=$w u0=$u uw0=$uw
 r=
-out=$(hvctl timesync shift 3600 2>&1 && hvctl timesync sync 2>&1) || r="hvctl: $out"
+probe || r="before: $err"
+rm0=$rm off0=$off
+out=$(hvctl timesync shift 3600 2>&1 && hvctl timesync sync 2>&1) || r="$r hvctl: $out"
 wait_for 20 "[ \"\$(stat steps)\" -gt $steps ]" || r="$r no step after the SYNC"
-wall_up
-jump=$(((w - w0) / 1000000 - (u - u0)))
-tol=$((100 + uw0 + uw))
-echo "# clock moved by $jump ms beyond elapsed time (measured to +- $((uw0 + uw)) ms)"
-[ $jump -ge $((3600000 - tol)) ] && [ $jump -le $((3600000 + tol)) ] ||
-	r="$r moved by $jump ms, not 3600000 +- 100 (+- $((uw0 + uw)) ms measurement)"
+probe || r="$r after: $err"
+jump=$((rm - rm0))
+echo "# wall clock stepped by $(us "$jump") (3600 s = 3600000000 us); wall - host $(us "$off0") before, $(us "$off") after"
+[ "$(abs $((jump - 3600000000000)))" -lt 100000000 ] ||
+	r="$r stepped by $(us "$jump"), not 3600 s +- 100 ms"
+[ "$(abs $((off - off0)))" -lt 100000000 ] ||
+	r="$r wall - host went from $(us "$off0") to $(us "$off")"
 result "host shift +1 h with SYNC moves the guest clock by 1 h +- 100 ms" "$r"
-near wall_ns 100
+wall_near 100
 result "after the shift the clock is within 100 ms of host time" "$err"
-near ptp_ns 50
+ptp_near 50
 result "after the shift the PTP clock is within 50 ms of host time" "$err"
 hvctl timesync shift -3600 >/dev/null && hvctl timesync sync >/dev/null
 wait_for 20 "[ \"\$(stat steps)\" -gt $((steps + 1)) ]"
@@ -179,9 +183,11 @@ wait_for 10 '[ "$(stat syncs)" -ge 2 ]' || r="$r second SYNC not seen"
 now=$(date +%s)
 [ "$now" -lt 1000000000 ] || r="$r clock moved to $now"
 [ "$(stat steps)" = 0 ] || r="$r steps=$(stat steps)"
+probe && [ "$off" -lt -$((24 * 365 * 86400))000000000 ] ||
+	r="$r wall - host = ${off:-?} ns: not left 25 years behind ($err)"
 result "step=0: SYNC leaves the clock alone" "$r"
 ptp=$(find_ptp)
-near ptp_ns 50
+ptp_near 50
 result "step=0: PTP clock still within 50 ms of host time" "$err"
 modprobe -r hvg_timesync
 
@@ -193,7 +199,7 @@ for v in 1.0 3.0 4.0; do
 	load || r="$r no sample"
 	[ "$(stat service_version)" = "$v" ] || r="$r service_version=$(stat service_version)"
 	[ "$(host version)" = "$v" ] || r="$r host says version=$(host version)"
-	near wall_ns 100 || r="$r $err"
+	wall_near 100 || r="$r $err"
 	result "service version $v: negotiated, clock stepped within 100 ms" "$r"
 	modprobe -r hvg_timesync
 done
@@ -245,10 +251,13 @@ else
 	steps=$(stat steps)
 	hvctl timesync sync >/dev/null || r="$r sync failed"
 	wait_for 10 "[ \"\$(stat steps)\" -gt $steps ]" || r="$r no step after injection"
-	near wall_ns 100 || r="$r $err"
+	wall_near 100 || r="$r $err"
 	[ "$(host last_bad)" = none ] || r="$r host saw a bad answer: $(host last_bad)"
 	result "malformed IC messages survived; timesync works after them" "$r"
 fi
 
-modprobe -r hvg_timesync || nok "final unload"
+# rmmod: modprobe -r would also try hvg_hvcall, which hvg_vmbus still uses.
+out=$(rmmod hvg_timesync_probe 2>&1) || nok "probe unload" "$out"
+out=$(modprobe -r hvg_timesync 2>&1) ||
+	nok "final unload" "$out $(lsmod | grep hvg_)"
 echo "1..$n"
