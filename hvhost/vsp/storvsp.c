@@ -149,16 +149,24 @@ static struct stor_req *req_alloc(struct stor_chan *sc,
 	return r;
 }
 
-/* Answers @r now with SRB status @srb (no SCSI status, no data). */
-static void fail_srb(struct stor_req *r, uint8_t srb)
+/*
+ * Answers @r now with SRB status @srb, no SCSI status, no data moved, and
+ * @len as the transfer length.
+ */
+static void answer_srb(struct stor_req *r, uint8_t srb, uint32_t len)
 {
 	r->cmd.action = SCSI_DONE;
 	r->cmd.status = SAM_GOOD;
 	r->cmd.sense_len = 0;
 	r->pkt.srb.srb_status = srb;
-	r->moved = 0;
+	r->moved = len;
 	r->err = 0;
 	stor_complete(r);
+}
+
+static void fail_srb(struct stor_req *r, uint8_t srb)
+{
+	answer_srb(r, srb, 0);
 }
 
 static int add_iov(struct stor_req *r, unsigned int *cap, uint8_t *p,
@@ -387,10 +395,15 @@ static int srb_packet(struct stor_chan *sc, const struct vsp_packet *pkt,
 		fail_srb(r, HVP_SRB_STATUS_INTERNAL_ERROR);
 		return 0;
 	}
-	if (c->sv->oom_next) {		/* the fault: out of memory, no I/O */
+	/*
+	 * The fault: out of memory, nothing done. The answer keeps the
+	 * request's transfer length, as a host that never got to it may: a
+	 * guest taking 0x30 for success would lose the data.
+	 */
+	if (c->sv->oom_next) {
 		c->sv->oom_next--;
 		c->sv->oom_sent++;
-		fail_srb(r, HVP_SRB_STATUS_INTERNAL_ERROR);
+		answer_srb(r, HVP_SRB_STATUS_INTERNAL_ERROR, r->xfer);
 		return 0;
 	}
 	if (in->srb.cdb_length > HVP_VSTOR_CDB_SIZE ||
