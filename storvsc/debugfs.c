@@ -22,12 +22,13 @@ static int channels_show(struct seq_file *m, void *unused)
 	for (i = 0; i < h->nchan; i++) {
 		struct hsc_chan *c = h->chans[i];
 
-		seq_printf(m, "queue=%u relid=%u submitted=%lld completed=%lld busy=%lld errors=%lld bad=%lld\n",
+		seq_printf(m, "queue=%u relid=%u submitted=%lld completed=%lld busy=%lld errors=%lld retried=%lld bad=%lld\n",
 			   c->index, hvg_channel_relid(c->ch),
 			   atomic64_read(&c->stats.submitted),
 			   atomic64_read(&c->stats.completed),
 			   atomic64_read(&c->stats.busy),
 			   atomic64_read(&c->stats.errors),
+			   atomic64_read(&c->stats.retried),
 			   atomic64_read(&c->stats.bad));
 	}
 	return 0;

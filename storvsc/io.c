@@ -196,6 +196,23 @@ static int error_result(u8 status, bool sense, int fallback)
 	return status;
 }
 
+/* A SAM status the midlayer acts on (anything else would send it to EH). */
+static bool sam_status_ok(u8 status)
+{
+	switch (status) {
+	case SAM_STAT_GOOD:
+	case SAM_STAT_CHECK_CONDITION:
+	case SAM_STAT_CONDITION_MET:
+	case SAM_STAT_BUSY:
+	case SAM_STAT_RESERVATION_CONFLICT:
+	case SAM_STAT_TASK_SET_FULL:
+	case SAM_STAT_ACA_ACTIVE:
+	case SAM_STAT_TASK_ABORTED:
+		return true;
+	}
+	return false;
+}
+
 static int srb_result(struct hsc_chan *c, struct scsi_cmnd *sc,
 		      const struct hvp_vmscsi_request *srb)
 {
@@ -204,11 +221,19 @@ static int srb_result(struct hsc_chan *c, struct scsi_cmnd *sc,
 	bool sense = (srb->srb_status & HVP_SRB_STATUS_AUTOSENSE_VALID) &&
 		     status == SAM_STAT_CHECK_CONDITION;
 
+	if (!sam_status_ok(status)) {
+		dev_warn_ratelimited(hdev(c), "SCSI status %#x (SRB status %#x)\n",
+				     status, srb->srb_status);
+		return -1;
+	}
 	if (sense)
 		copy_sense(sc, srb);
 	switch (st) {
 	case HVP_SRB_STATUS_SUCCESS:
 	case HVP_SRB_STATUS_DATA_OVERRUN:	/* a short transfer: resid */
+		/* CHECK CONDITION without sense: nothing to act on */
+		if (status == SAM_STAT_CHECK_CONDITION && !sense)
+			return DID_ERROR << 16;
 		return status;
 	case HVP_SRB_STATUS_ERROR:
 	case HVP_SRB_STATUS_ABORTED:
@@ -218,7 +243,14 @@ static int srb_result(struct hsc_chan *c, struct scsi_cmnd *sc,
 		lun_gone(c, sc);
 		return DID_NO_CONNECT << 16;
 	case HVP_SRB_STATUS_INTERNAL_ERROR:
-		/* Host out of resources: BUSY makes the midlayer retry later. */
+		/*
+		 * The host ran out of resources and did nothing: never a
+		 * success (upstream 6.1 took it for one). BUSY makes the
+		 * midlayer retry it later.
+		 */
+		atomic64_inc(&c->stats.retried);
+		dev_warn_ratelimited(hdev(c), "host out of resources (SRB status %#x): retrying\n",
+				     srb->srb_status);
 		return error_result(status, sense, SAM_STAT_BUSY);
 	default:
 		dev_warn_ratelimited(hdev(c), "unknown SRB status %#x\n",
@@ -332,7 +364,7 @@ static int hsc_host_reset(struct scsi_cmnd *sc)
 	if (READ_ONCE(h->removing))
 		return FAILED;
 	ret = hsc_ctl_request(h, HVP_VSTOR_OP_RESET_BUS, 0, NULL);
-	dev_warn(&h->vdev->dev, "bus reset: %d\n", ret);
+	dev_warn_ratelimited(&h->vdev->dev, "bus reset: %d\n", ret);
 	if (ret)
 		return FAILED;
 	scsi_host_busy_iter(h->shost, reclaim_one, NULL);

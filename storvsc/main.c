@@ -102,8 +102,9 @@ static void scan(struct hsc_host *h)
 	if (!h->ide)
 		scsi_scan_host(h->shost);
 	else if (scsi_add_device(h->shost, 0, h->ide_target, 0))
-		dev_warn(&h->vdev->dev, "no IDE disk at target %u\n",
-			 h->ide_target);
+		dev_warn_ratelimited(&h->vdev->dev,
+				     "no IDE disk at target %u\n",
+				     h->ide_target);
 }
 
 static int hsc_probe(struct hvg_vmbus_device *vdev,

@@ -50,6 +50,8 @@ enum hsc_rqst_kind {
  * @completed: their completions
  * @busy: sends refused with a full ring (the command was requeued)
  * @errors: completions mapped to an error
+ * @retried: completions with SRB status 0x30 (host out of resources),
+ *	given back to the midlayer to retry
  * @bad: host packets dropped as malformed
  */
 struct hsc_chan_stats {
@@ -57,6 +59,7 @@ struct hsc_chan_stats {
 	atomic64_t completed;
 	atomic64_t busy;
 	atomic64_t errors;
+	atomic64_t retried;
 	atomic64_t bad;
 };
 
@@ -104,8 +107,9 @@ struct hsc_ctl {
  * @version: negotiated vstor protocol version
  * @max_subs: sub-channels the host allows (0 if not multi-channel)
  * @max_xfer: bytes per request, host limit capped at HSC_MAX_XFER
- * @nchan: channels in @chans; grows only in probe (under vstor.c's
- *	sc_mutex while sub-channels arrive), fixed once the SCSI host is added
+ * @nchan: channels in @chans; grows only in probe, in the sub-channel
+ *	callback (one call at a time, release after @chans is filled) until
+ *	hsc_open_subs() stops it; fixed once the SCSI host is added
  * @chans: the channels, [0] the primary
  * @sc_wq: woken when a sub-channel is opened
  * @ctl_mutex: one control request at a time; protects @ctl's reuse

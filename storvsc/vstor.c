@@ -21,15 +21,6 @@ static const u16 versions[] = {
 	HVP_VSTOR_VERSION_WIN8,
 };
 
-/*
- * Sub-channel offers name no context, so one controller at a time asks for
- * sub-channels (sc_serial) and the offers that arrive meanwhile are its
- * own: its primary is the only one with a sub-channel callback set.
- */
-static DEFINE_MUTEX(sc_serial);	/* one controller creating sub-channels */
-static DEFINE_MUTEX(sc_mutex);	/* sc_host, and its channel table */
-static struct hsc_host *sc_host;
-
 static void ctl_answer(struct hsc_host *h, struct hsc_ctl *ctl,
 		       const void *p, u32 len)
 {
@@ -185,7 +176,8 @@ int hsc_open_primary(struct hsc_host *h)
 	h->nchan = 1;
 	ret = chan_open(c);
 	if (ret)
-		dev_err(&h->vdev->dev, "cannot open the channel: %d\n", ret);
+		dev_err_ratelimited(&h->vdev->dev,
+				    "cannot open the channel: %d\n", ret);
 	return ret;
 }
 
@@ -291,8 +283,9 @@ int hsc_ctl_request(struct hsc_host *h, u32 op, u16 arg,
 	}
 	if (!ctl_wait(h)) {
 		h->ctl_dead = true;
-		dev_err(&h->vdev->dev, "operation %u: no answer from the host\n",
-			op);
+		dev_err_ratelimited(&h->vdev->dev,
+				    "operation %u: no answer from the host\n",
+				    op);
 		ret = -ETIMEDOUT;
 		goto out;
 	}
@@ -317,7 +310,8 @@ static int query_version(struct hsc_host *h)
 		if (ret != -EIO)
 			break;
 	}
-	dev_err(&h->vdev->dev, "no common vstor version: %d\n", ret);
+	dev_err_ratelimited(&h->vdev->dev, "no common vstor version: %d\n",
+			    ret);
 	return ret;
 }
 
@@ -333,8 +327,9 @@ static int query_properties(struct hsc_host *h)
 	flags = le32_to_cpu(resp.properties.flags);
 	max_xfer = le32_to_cpu(resp.properties.max_transfer_bytes);
 	if (max_xfer < PAGE_SIZE) {
-		dev_err(&h->vdev->dev, "host's max transfer %u is too small\n",
-			max_xfer);
+		dev_err_ratelimited(&h->vdev->dev,
+				    "host's max transfer %u is too small\n",
+				    max_xfer);
 		return -EPROTO;
 	}
 	h->max_xfer = round_down(min_t(u32, max_xfer, HSC_MAX_XFER), PAGE_SIZE);
@@ -370,36 +365,45 @@ int hsc_negotiate(struct hsc_host *h)
 	ret = hsc_ctl_request(h, HVP_VSTOR_OP_END_INITIALIZATION, 0, NULL);
 	if (ret)
 		goto err;
-	dev_info(&h->vdev->dev, "vstor %u.%u, max transfer %u, %u sub-channels allowed\n",
-		 h->version >> 8, h->version & 0xff, h->max_xfer, h->max_subs);
+	dev_info_ratelimited(&h->vdev->dev,
+			     "vstor %u.%u, max transfer %u, %u sub-channels allowed\n",
+			     h->version >> 8, h->version & 0xff, h->max_xfer,
+			     h->max_subs);
 	return 0;
 err:
-	dev_err(&h->vdev->dev, "vstor initialization failed: %d\n", ret);
+	dev_err_ratelimited(&h->vdev->dev, "vstor initialization failed: %d\n",
+			    ret);
 	return ret;
 }
 
-/* The bus's sub-channel callback (process context): open it as ours. */
-static void on_sub_channel(struct hvg_vmbus_channel *sc)
+/*
+ * The bus's sub-channel callback (process context, one call at a time, and
+ * none once hvg_channel_set_sc_callback(NULL) returned): open it as ours.
+ */
+static void on_sub_channel(struct hvg_vmbus_channel *sc, void *ctx)
 {
-	struct hsc_host *h;
+	struct hsc_host *h = ctx;
 	struct hsc_chan *c;
 
-	mutex_lock(&sc_mutex);
-	h = sc_host;
-	if (!h || h->nchan > h->max_subs)
-		goto out;
+	if (h->nchan > h->max_subs)
+		return;
 	c = chan_new(h, sc, h->nchan);
 	if (!c)
-		goto out;
+		return;
 	if (chan_open(c)) {
 		kfree(c);
-		goto out;
+		return;
 	}
 	h->chans[h->nchan] = c;
-	WRITE_ONCE(h->nchan, h->nchan + 1);
+	smp_store_release(&h->nchan, h->nchan + 1);	/* after chans[] */
 	wake_up(&h->sc_wq);
-out:
-	mutex_unlock(&sc_mutex);
+}
+
+/* Every sub-channel asked for is open (and in @chans). */
+static bool subs_arrived(struct hsc_host *h)
+{
+	/* Acquire: pairs with the release in on_sub_channel(). */
+	return smp_load_acquire(&h->nchan) == h->max_subs + 1;
 }
 
 /**
@@ -413,30 +417,25 @@ out:
 int hsc_open_subs(struct hsc_host *h)
 {
 	struct hvg_vmbus_channel *primary = h->chans[0]->ch;
+	unsigned int got;
 	int ret;
 
 	if (!h->max_subs)
 		return 0;
-	mutex_lock(&sc_serial);
-	mutex_lock(&sc_mutex);
-	sc_host = h;
-	mutex_unlock(&sc_mutex);
-	hvg_channel_set_sc_callback(primary, on_sub_channel);
+	hvg_channel_set_sc_callback(primary, on_sub_channel, h);
 	ret = hsc_ctl_request(h, HVP_VSTOR_OP_CREATE_SUB_CHANNELS,
 			      h->max_subs, NULL);
 	if (!ret)
-		wait_event_timeout(h->sc_wq,
-				   READ_ONCE(h->nchan) == h->max_subs + 1,
-				   SC_TIMEOUT);
-	hvg_channel_set_sc_callback(primary, NULL);
-	mutex_lock(&sc_mutex);
-	sc_host = NULL;
-	mutex_unlock(&sc_mutex);
-	mutex_unlock(&sc_serial);
+		wait_event_timeout(h->sc_wq, subs_arrived(h), SC_TIMEOUT);
+	/* Waits for a callback in progress: @nchan is final from here. */
+	hvg_channel_set_sc_callback(primary, NULL, NULL);
+	got = h->nchan - 1;
 	if (ret)
-		dev_err(&h->vdev->dev, "CREATE_SUB_CHANNELS failed: %d\n", ret);
-	else if (h->nchan != h->max_subs + 1)
-		dev_warn(&h->vdev->dev, "%u of %u sub-channels arrived\n",
-			 h->nchan - 1, h->max_subs);
+		dev_err_ratelimited(&h->vdev->dev,
+				    "CREATE_SUB_CHANNELS failed: %d\n", ret);
+	else if (got != h->max_subs)
+		dev_warn_ratelimited(&h->vdev->dev,
+				     "%u of %u sub-channels arrived in %u s: going on with %u queues\n",
+				     got, h->max_subs, SC_TIMEOUT / HZ, got + 1);
 	return ret == -EIO ? 0 : ret;
 }

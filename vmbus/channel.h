@@ -86,7 +86,9 @@ struct hvg_chan_stats {
  * @cb_ctx: passed to @cb
  * @tasklet: runs @cb on @target_cpu
  * @rqstor: request ids of sends that want a completion
- * @sc_callback: a primary's driver callback for new sub-channels
+ * @sc_callback: a primary's driver callback for new sub-channels (under
+ *	@lock)
+ * @sc_ctx: its context (under @lock)
  * @add_work: device add (primary) or sub-channel delivery, queued once
  * @rescind_work: device or sub-channel removal, queued once
  * @stats: counters
@@ -129,7 +131,8 @@ struct hvg_vmbus_channel {
 	void *cb_ctx;
 	struct tasklet_struct tasklet;
 	struct hvg_rqstor rqstor;
-	void (*sc_callback)(struct hvg_vmbus_channel *sc);
+	hvg_sc_cb_t sc_callback;
+	void *sc_ctx;
 
 	struct work_struct add_work;
 	struct work_struct rescind_work;

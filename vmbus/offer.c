@@ -151,7 +151,8 @@ static void sub_add_work(struct work_struct *work)
 {
 	struct hvg_vmbus_channel *ch = container_of(work, typeof(*ch), add_work);
 	struct hvg_vmbus_channel *primary = ch->primary;
-	void (*sc)(struct hvg_vmbus_channel *sc);
+	hvg_sc_cb_t sc;
+	void *ctx;
 
 	if (READ_ONCE(ch->rescinded))
 		goto out;
@@ -160,9 +161,10 @@ static void sub_add_work(struct work_struct *work)
 	hvg_chan_debugfs_add(ch);
 	mutex_lock(&primary->lock);
 	sc = primary->sc_callback;
+	ctx = primary->sc_ctx;
 	mutex_unlock(&primary->lock);
 	if (sc)
-		sc(ch);
+		sc(ch, ctx);
 out:
 	hvg_chan_put(ch);
 }

@@ -406,19 +406,20 @@ EXPORT_SYMBOL_GPL(hvg_channel_rescinded);
 /**
  * hvg_channel_set_sc_callback() - receive the primary's sub-channel offers
  * @primary: a primary channel
- * @sc: called (process context, one at a time) with each new sub-channel,
- *	which the driver opens there or forgets: a sub-channel not open when
- *	the callback returns may be freed by a rescind; NULL to stop
+ * @sc: called with each new sub-channel and @ctx (see hvg_sc_cb_t); NULL
+ *	to stop
+ * @ctx: the driver's context for @sc, e.g. its per-device data
  *
  * Process context. Stopping waits for a call in progress, so a driver's
- * remove may free what the callback uses: do not stop from the callback
- * or while holding a lock it takes.
+ * remove may free @ctx afterwards: do not stop from the callback or while
+ * holding a lock it takes.
  */
 void hvg_channel_set_sc_callback(struct hvg_vmbus_channel *primary,
-				 void (*sc)(struct hvg_vmbus_channel *sc))
+				 hvg_sc_cb_t sc, void *ctx)
 {
 	mutex_lock(&primary->lock);
 	primary->sc_callback = sc;
+	primary->sc_ctx = sc ? ctx : NULL;
 	mutex_unlock(&primary->lock);
 	if (!sc)
 		flush_workqueue(primary->conn->sub_wq);

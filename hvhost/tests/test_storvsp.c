@@ -16,7 +16,8 @@
 #include "vsp/storvsp.h"
 
 static const struct scsi_disk disk = {
-	.blocks = 2048, .max_xfer = 1 << 20, .unmap = true, .naa = 0x6abc,
+	.blocks = 2048, .max_xfer = 1 << 20, .unmap = true, .fua = true,
+	.naa = 0x6abc,
 	.vendor = "Msft", .model = "VirtualDisk", .serial = "SER1",
 };
 
@@ -102,8 +103,12 @@ static bool scsi_commands(void)
 	CHECK(sense_is(&c, SENSE_ILLEGAL_REQUEST, 0x20));
 	scsi_decode(&disk, ms, 6, 255, &c);
 	CHECK_EQ(c.data[3], 8);
+	CHECK_EQ(c.data[2], 0x10);		/* DPOFUA */
 	CHECK_EQ(c.data[12], 0x08);
 	CHECK_EQ(c.data[14] & 0x04, 0x04);
+	ro.fua = false;
+	scsi_decode(&ro, ms, 6, 255, &c);
+	CHECK_EQ(c.data[2], 0x80);		/* WP, no DPOFUA */
 	scsi_decode(&disk, (uint8_t[10]){ 0x35 }, 10, 0, &c);
 	CHECK_EQ(c.action, SCSI_FLUSH);
 	scsi_decode(&disk, (uint8_t[6]){ 0 }, 6, 0, &c);
@@ -297,6 +302,88 @@ static bool srb(struct sg *s, uint8_t lun, const uint8_t *cdb, uint8_t dir,
 	       pk.trans_id == 5 && rlen == sizeof(*r);
 }
 
+/* Reads the message slot empty: how many messages of type @type. */
+static int drain(struct sg *s, uint32_t type)
+{
+	uint32_t t;
+	int n = 0;
+
+	while ((t = vg_recv_type(&s->g)))
+		n += t == type;
+	return n;
+}
+
+/*
+ * A new session on the primary: close, tear the ring down, open again.
+ * The open rescinds the last session's sub-channels before it answers,
+ * so vg_open() stops at the first RESCIND and the rest is read here.
+ * Returns the rescinds, or -1 if the open failed.
+ */
+static int reopen(struct sg *s)
+{
+	struct hvp_vmbus_open_result r;
+	int rescinds = 0, opened = 0;
+	uint32_t t;
+
+	vg_close(&s->g, 1);
+	if (vg_teardown(&s->g, 1, 0xe1e10 + 1) != HVP_VMBUS_MSG_GPADL_TORNDOWN)
+		return -1;
+	if (!vg_open(&s->g, 1, 8, 0))
+		return 0;
+	rescinds++;
+	while ((t = vg_recv(&s->g, VG_VP, &r, NULL))) {
+		rescinds += t == HVP_VMBUS_MSG_RESCIND_CHANNELOFFER;
+		opened += t == HVP_VMBUS_MSG_OPENCHANNEL_RESULT && !r.status;
+	}
+	return opened == 1 ? rescinds : -1;
+}
+
+/* Live (offered, not rescinded) sub-channels in hvhost's channel list. */
+static int live_subs(struct sg *s)
+{
+	const char *p = vg_ctl(&s->g, "vmbus channels");
+	int n = 0;
+
+	while ((p = strstr(p, "state=offered sub="))) {
+		p += strlen("state=offered sub=");
+		n += *p != '0';
+	}
+	return n;
+}
+
+/* Every session gets the sub-channels it asks for (50 reloads, issue 4). */
+static bool vstor_sessions(void)
+{
+	struct sg s;
+	int i;
+
+	CHECK(sg_init(&s, HVP_VSTOR_VERSION_WIN10));
+	for (i = 0; i < 5; i++) {
+		if (i)
+			CHECK_EQ(reopen(&s), 2);
+		CHECK(ready(&s));
+		CHECK_EQ(ctl_op(&s, HVP_VSTOR_OP_CREATE_SUB_CHANNELS, 2), 0);
+		CHECK_EQ(drain(&s, HVP_VMBUS_MSG_OFFERCHANNEL), 2);
+		CHECK_EQ(live_subs(&s), 2);
+		CHECK(strstr(vg_ctl(&s.g, "storage"), "channels=3 open=1"));
+	}
+	sg_uninit(&s);
+	return true;
+}
+
+/* Writes the pattern i * 7 from BUF_GPA + 100 with @cdb; true if done. */
+static bool write_pattern(struct sg *s, const uint8_t *cdb,
+			  struct hvp_vstor_packet *r)
+{
+	uint8_t *buf = s->g.fx.ram + BUF_GPA;
+	int i;
+
+	for (i = 0; i < 8192; i++)
+		buf[100 + i] = (uint8_t)(i * 7);
+	return srb(s, 0, cdb, HVP_SRB_DATA_WRITE, 8192, 100, r) &&
+	       r->srb.srb_status == HVP_SRB_STATUS_SUCCESS;
+}
+
 static bool vstor_io(void)
 {
 	uint8_t wr[16] = { 0x8a, [9] = 8, [13] = 16 };	/* lba 8, 16 blocks */
@@ -311,10 +398,7 @@ static bool vstor_io(void)
 	CHECK(sg_init(&s, HVP_VSTOR_VERSION_WIN10));
 	CHECK(ready(&s));
 	buf = s.g.fx.ram + BUF_GPA;
-	for (i = 0; i < 8192; i++)
-		buf[100 + i] = (uint8_t)(i * 7);
-	CHECK(srb(&s, 0, wr, HVP_SRB_DATA_WRITE, 8192, 100, &r));
-	CHECK_EQ(r.srb.srb_status, HVP_SRB_STATUS_SUCCESS);
+	CHECK(write_pattern(&s, wr, &r));
 	CHECK_EQ(r.srb.data_transfer_length, 8192);
 	memset(buf, 0, 16384);
 	CHECK(srb(&s, 0, rd, HVP_SRB_DATA_READ, 8192, 4000, &r));
@@ -342,6 +426,24 @@ static bool vstor_io(void)
 	CHECK_EQ(r.srb.sense_data[2], SENSE_MEDIUM_ERROR);
 	CHECK_EQ(r.srb.sense_data[6], 10);
 	vg_ctl(&s.g, "storage fault clear");
+	/* FUA counted; out of memory (0x30): nothing written, then written */
+	wr[1] = 0x08;
+	CHECK(write_pattern(&s, wr, &r));
+	CHECK(strstr(vg_ctl(&s.g, "storage"), " fua=1 fua_writes=1\n"));
+	wr[1] = 0;
+	CHECK(strstr(vg_ctl(&s.g, "storage fault oom-next 2"),
+		     "oom_next=2 oom_sent=0 "));
+	memset(buf + 100, 0x5a, 8192);
+	for (i = 0; i < 2; i++) {
+		CHECK(srb(&s, 0, wr, HVP_SRB_DATA_WRITE, 8192, 100, &r));
+		CHECK_EQ(r.srb.srb_status, HVP_SRB_STATUS_INTERNAL_ERROR);
+		CHECK_EQ(r.srb.data_transfer_length, 8192);	/* untouched */
+	}
+	memset(buf, 0, 16384);
+	CHECK(srb(&s, 0, rd, HVP_SRB_DATA_READ, 8192, 4000, &r));
+	CHECK_EQ(r.srb.srb_status, HVP_SRB_STATUS_SUCCESS);
+	CHECK_EQ(buf[4000 + 1], 7);	/* the 0x5a writes did not happen */
+	CHECK(strstr(vg_ctl(&s.g, "storage fault"), "oom_next=0 oom_sent=2 "));
 	/* unmap punches a hole */
 	CHECK(!stat(s.path, &st) && st.st_blocks > 0);
 	memset(buf, 0, 24);
@@ -382,5 +484,7 @@ TAP_SUITE(storvsp_tests,
 	{ "storvsp: UNMAP and WRITE SAME parsing", scsi_unmap },
 	{ "storvsp: handshake order, version cap, subchannels",
 	  vstor_versions },
+	{ "storvsp: five sessions, each gets its subchannels",
+	  vstor_sessions },
 	{ "storvsp: GPA-direct I/O, range checks, faults, unmap, hot-plug",
 	  vstor_io });

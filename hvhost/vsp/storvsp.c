@@ -149,16 +149,24 @@ static struct stor_req *req_alloc(struct stor_chan *sc,
 	return r;
 }
 
-/* Answers @r now with SRB status @srb (no SCSI status, no data). */
-static void fail_srb(struct stor_req *r, uint8_t srb)
+/*
+ * Answers @r now with SRB status @srb, no SCSI status, no data moved, and
+ * @len as the transfer length.
+ */
+static void answer_srb(struct stor_req *r, uint8_t srb, uint32_t len)
 {
 	r->cmd.action = SCSI_DONE;
 	r->cmd.status = SAM_GOOD;
 	r->cmd.sense_len = 0;
 	r->pkt.srb.srb_status = srb;
-	r->moved = 0;
+	r->moved = len;
 	r->err = 0;
 	stor_complete(r);
+}
+
+static void fail_srb(struct stor_req *r, uint8_t srb)
+{
+	answer_srb(r, srb, 0);
 }
 
 static int add_iov(struct stor_req *r, unsigned int *cap, uint8_t *p,
@@ -387,6 +395,17 @@ static int srb_packet(struct stor_chan *sc, const struct vsp_packet *pkt,
 		fail_srb(r, HVP_SRB_STATUS_INTERNAL_ERROR);
 		return 0;
 	}
+	/*
+	 * The fault: out of memory, nothing done. The answer keeps the
+	 * request's transfer length, as a host that never got to it may: a
+	 * guest taking 0x30 for success would lose the data.
+	 */
+	if (c->sv->oom_next) {
+		c->sv->oom_next--;
+		c->sv->oom_sent++;
+		answer_srb(r, HVP_SRB_STATUS_INTERNAL_ERROR, r->xfer);
+		return 0;
+	}
 	if (in->srb.cdb_length > HVP_VSTOR_CDB_SIZE ||
 	    r->xfer > c->sv->max_xfer ||
 	    (pkt->type == HVP_PKT_DATA_INBAND) != !r->xfer ||
@@ -476,6 +495,7 @@ static void account(struct stor_req *r)
 	case SCSI_WRITE:
 		l->writes++;
 		l->write_bytes += r->moved;
+		l->fua_writes += r->cmd.fua;
 		break;
 	case SCSI_FLUSH:
 		l->flushes++;
@@ -619,24 +639,44 @@ bool stor_notify(struct stor_ctrl *c, uint32_t op, unsigned int lun)
 
 /* Channels */
 
+/*
+ * A channel's slot in c->subs[] and c->chans[]: 0 for the primary, 1..N
+ * for a sub-channel of this session, -1 for none. The VMBus sub-channel
+ * index grows with every offer and is no slot: after a re-open the new
+ * sub-channels have new indices but the slots 1..N again.
+ */
+static int chan_slot(const struct stor_ctrl *c, const struct vsp_channel *ch)
+{
+	int i;
+
+	if (!vsp_subchannel_index(ch))
+		return 0;
+	for (i = 1; i <= STOR_MAX_SUBCHANNELS; i++)
+		if (c->subs[i] == ch)
+			return i;
+	return -1;
+}
+
 static int stor_open(struct vsp_channel *ch, const uint8_t *user_data,
 		     uint32_t len)
 {
 	struct stor_ctrl *c = vsp_device(ch);
-	uint16_t index = vsp_subchannel_index(ch);
 	struct stor_chan *sc;
 	unsigned int i;
-	int err;
+	int err, index;
 
 	(void)user_data, (void)len;
-	if (!c || c->removed || index > STOR_MAX_SUBCHANNELS)
+	if (!c || c->removed)
+		return -ENODEV;
+	index = chan_slot(c, ch);
+	if (index < 0)
 		return -ENODEV;
 	sc = calloc(1, sizeof(*sc));
 	if (!sc)
 		return -ENOMEM;
 	sc->c = c;
 	sc->ch = ch;
-	sc->index = index;
+	sc->index = (uint16_t)index;
 	err = stor_worker_start(sc);
 	if (err) {
 		free(sc);
@@ -696,14 +736,15 @@ static void stor_close(struct vsp_channel *ch)
 static void stor_rescind(struct vsp_channel *ch)
 {
 	struct stor_ctrl *c = vsp_device(ch);
-	uint16_t index = vsp_subchannel_index(ch);
+	int index;
 
 	if (!c)
 		return;
+	index = chan_slot(c, ch);
 	if (!index) {
 		c->primary = NULL;
 		c->removed = true;
-	} else if (index <= STOR_MAX_SUBCHANNELS && c->subs[index] == ch) {
+	} else if (index > 0) {
 		c->subs[index] = NULL;
 	}
 }

@@ -58,6 +58,7 @@ struct scsi_disk {
 	uint32_t max_xfer;		/* bytes per command */
 	bool ro;
 	bool unmap;			/* thin provisioning advertised */
+	bool fua;			/* DPOFUA in MODE SENSE */
 	uint64_t naa;			/* NAA-6 identifier */
 	char vendor[9], model[17], serial[21];
 };
@@ -127,6 +128,7 @@ struct stor_lun {
 	unsigned int refs;		/* the table's, and one per request */
 	bool removed;			/* atomic: workers look at it */
 	uint64_t reads, writes, read_bytes, write_bytes, flushes, unmaps;
+	uint64_t fua_writes;		/* WRITEs with FUA */
 	uint64_t errors, inflight;
 };
 
@@ -159,7 +161,7 @@ struct stor_req {
 struct stor_chan {
 	struct stor_ctrl *c;
 	struct vsp_channel *ch;
-	uint16_t index;			/* sub_channel_index */
+	uint16_t index;			/* slot: 0 primary, 1.. sub-channels */
 	unsigned int inflight;		/* requests not yet answered */
 	struct stor_req *txq, *txq_tail;	/* answers waiting for room */
 	/* The worker and its queue; lock protects queue and stop. */
@@ -193,7 +195,7 @@ struct stor_ctrl {
 	struct stor_ctrl *next_old;	/* removed ones, same number */
 	unsigned int id;
 	struct vsp_channel *primary;	/* NULL once rescinded */
-	struct vsp_channel *subs[STOR_MAX_SUBCHANNELS + 1];	/* by index */
+	struct vsp_channel *subs[STOR_MAX_SUBCHANNELS + 1];	/* by slot */
 	struct stor_chan *chans[STOR_MAX_SUBCHANNELS + 1];	/* open ones */
 	struct stor_lun *luns[STOR_MAX_LUNS];
 	enum stor_state state;
@@ -220,6 +222,8 @@ struct storvsp {
 	/* Faults: the loop's, except delay_ms (atomic, workers read it). */
 	unsigned int delay_ms;
 	uint64_t drop_next;
+	uint64_t oom_next;		/* SRBs to answer SRB status 0x30 */
+	uint64_t oom_sent;		/* answered so */
 	struct stor_medium_error medium[STOR_MAX_MEDIUM_ERRORS];
 	unsigned int nr_medium;
 	/* Finished requests from the workers, under done_lock. */
@@ -233,7 +237,7 @@ struct stor_disk_spec {
 	uint64_t size;			/* 0: keep the file's */
 	int controller;
 	int lun;			/* -1: lowest free */
-	bool ro, nounmap;
+	bool ro, nounmap, nofua;
 	char serial[21], vendor[9], model[17];
 };
 

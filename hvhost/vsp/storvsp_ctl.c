@@ -85,7 +85,8 @@ static void print_lun(struct stor_lun *l, struct strbuf *out)
 	sb_printf(out, "controller=%u lun=%u path=%s size=%llu ro=%u unmap=%u "
 		  "serial=%s vendor=%s model=%s reads=%llu writes=%llu "
 		  "read_bytes=%llu write_bytes=%llu flushes=%llu unmaps=%llu "
-		  "errors=%llu inflight=%llu\n", l->controller, l->lun, l->path,
+		  "errors=%llu inflight=%llu fua=%u fua_writes=%llu\n",
+		  l->controller, l->lun, l->path,
 		  (unsigned long long)l->size, l->d.ro, l->d.unmap,
 		  l->d.serial, l->d.vendor, l->d.model,
 		  (unsigned long long)l->reads, (unsigned long long)l->writes,
@@ -94,7 +95,8 @@ static void print_lun(struct stor_lun *l, struct strbuf *out)
 		  (unsigned long long)l->flushes,
 		  (unsigned long long)l->unmaps,
 		  (unsigned long long)l->errors,
-		  (unsigned long long)l->inflight);
+		  (unsigned long long)l->inflight, l->d.fua,
+		  (unsigned long long)l->fua_writes);
 }
 
 static void list(struct storvsp *sv, struct strbuf *out)
@@ -191,9 +193,12 @@ static void print_faults(struct storvsp *sv, struct strbuf *out)
 {
 	unsigned int i;
 
-	sb_printf(out, "delay_ms=%u drop_next=%llu medium_errors=",
+	sb_printf(out, "delay_ms=%u drop_next=%llu oom_next=%llu oom_sent=%llu "
+		  "medium_errors=",
 		  __atomic_load_n(&sv->delay_ms, __ATOMIC_RELAXED),
-		  (unsigned long long)sv->drop_next);
+		  (unsigned long long)sv->drop_next,
+		  (unsigned long long)sv->oom_next,
+		  (unsigned long long)sv->oom_sent);
 	for (i = 0; i < sv->nr_medium; i++)
 		sb_printf(out, "%s%u:%u:%llu+%llu", i ? "," : "",
 			  sv->medium[i].controller, sv->medium[i].lun,
@@ -243,13 +248,18 @@ static const char *fault(struct storvsp *sv, int argc, char **argv,
 		if (!parse_u64(argv[3], UINT32_MAX, &v))
 			return "bad N";
 		sv->drop_next = v;
+	} else if (!strcmp(sub, "oom-next") && argc == 4) {
+		if (!parse_u64(argv[3], UINT32_MAX, &v))
+			return "bad N";
+		sv->oom_next = v;
 	} else if (!strcmp(sub, "clear") && argc == 3) {
 		__atomic_store_n(&sv->delay_ms, 0, __ATOMIC_RELAXED);
 		sv->drop_next = 0;
+		sv->oom_next = 0;
 		sv->nr_medium = 0;
 	} else {
 		return "usage: storage fault [delay MS|medium-error C L LBA "
-		       "COUNT|drop-next N|clear]";
+		       "COUNT|drop-next N|oom-next N|clear]";
 	}
 	if (!err)
 		print_faults(sv, out);

@@ -93,6 +93,8 @@ static const char *parse_kv(char *key, char *val,
 		spec->ro = true;
 	} else if (!strcmp(key, "nounmap") && !val) {
 		spec->nounmap = true;
+	} else if (!strcmp(key, "nofua") && !val) {
+		spec->nofua = true;
 	} else if (!strcmp(key, "serial") && val) {
 		if (!set_text(spec->serial, val, 20))
 			return "bad serial (1..20 printable chars)";
@@ -219,6 +221,7 @@ const char *stor_lun_open(const struct stor_disk_spec *spec,
 	l->d.max_xfer = max_xfer;
 	l->d.ro = spec->ro;
 	l->d.unmap = !spec->nounmap && !spec->ro;
+	l->d.fua = !spec->nofua;
 	fill_identity(l, spec);
 	*out = l;
 	return NULL;

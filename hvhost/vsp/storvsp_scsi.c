@@ -333,11 +333,11 @@ static void mode_sense(const struct scsi_disk *d, const uint8_t *cdb,
 	n = hdr + bd + mode_pages(d, page, pc, b + hdr + bd);
 	if (ten) {
 		put16(b, (uint16_t)(n - 2));
-		b[3] = (d->ro ? 0x80 : 0) | 0x10;	/* WP, DPOFUA */
+		b[3] = (d->ro ? 0x80 : 0) | (d->fua ? 0x10 : 0);	/* WP, DPOFUA */
 		put16(b + 6, (uint16_t)bd);
 	} else {
 		b[0] = (uint8_t)(n - 1);
-		b[2] = (d->ro ? 0x80 : 0) | 0x10;
+		b[2] = (d->ro ? 0x80 : 0) | (d->fua ? 0x10 : 0);
 		b[3] = (uint8_t)bd;
 	}
 	reply(c, n, alloc, xfer);

@@ -99,6 +99,18 @@ void hvg_vmbus_driver_unregister(struct hvg_vmbus_driver *drv);
 typedef void (*hvg_channel_cb_t)(struct hvg_vmbus_channel *ch, void *ctx);
 
 /**
+ * typedef hvg_sc_cb_t - a primary's callback for its new sub-channels
+ * @sc: the new sub-channel, offered and closed
+ * @ctx: the pointer given to hvg_channel_set_sc_callback()
+ *
+ * Process context (the bus's sub-channel workqueue), one call at a time.
+ * The driver opens @sc there (hvg_channel_sub_index() tells which it is)
+ * or forgets it: a sub-channel not open when the callback returns may be
+ * freed by a rescind.
+ */
+typedef void (*hvg_sc_cb_t)(struct hvg_vmbus_channel *sc, void *ctx);
+
+/**
  * struct hvg_channel_params - how to open a channel
  * @send_size: bytes of the guest->host ring data area (a page multiple)
  * @recv_size: bytes of the host->guest ring data area (a page multiple)
@@ -170,7 +182,7 @@ u32 hvg_channel_relid(const struct hvg_vmbus_channel *ch);
 u16 hvg_channel_sub_index(const struct hvg_vmbus_channel *ch);
 bool hvg_channel_rescinded(const struct hvg_vmbus_channel *ch);
 void hvg_channel_set_sc_callback(struct hvg_vmbus_channel *primary,
-				 void (*sc)(struct hvg_vmbus_channel *sc));
+				 hvg_sc_cb_t sc, void *ctx);
 
 int hvg_gpadl_create(struct hvg_vmbus_channel *ch, void *buf, u32 size,
 		     u32 *handle);

@@ -2,16 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # hvg_storvsc: queues, discard, faults and hotplug against hvhost's
 # StorVSP, TAP: I/O on every channel; discard punches holes in the image;
+# flush and FUA reach the host (FUA only where MODE SENSE reports DPOFUA);
 # a medium error fails exactly its sectors; a dropped completion times out
-# and the bus reset recovers it; malformed completions are survived;
-# hot-add appears without a manual rescan; hot-remove under I/O fails it.
-#
-# Not executable, so the runner skips it, until two bugs it found are fixed:
-# a reader of a hot-removed LUN still succeeds (test 7), and in the
-# load/unload cycles a reload waits forever for a sub-channel that never
-# arrives ("0 of 1 sub-channels arrived"). Run it by hand (from the top):
-#   selftests/qemu/run.sh --hvhost-args "$(cat selftests/storvsc/hvhost.args)" \
-#	--cmd 'cd /selftests/storvsc && sh errors.sh'
+# and the bus reset recovers it; SRB status 0x30 is retried, not success;
+# malformed completions are survived; hot-add appears without a manual
+# rescan; hot-remove, unbind/rmmod and rescind with I/O in flight fail it;
+# 50 load/unload cycles each get every sub-channel.
 . ./lib.sh
 
 modprobe sd_mod
@@ -62,6 +58,30 @@ flush_fua() {
 }
 result "flush: write cache on, fsync reaches the host as a cache flush" "$(flush_fua)"
 
+# jbd2 writes each ext4 journal commit block with REQ_PREFLUSH|REQ_FUA:
+# WRITE(10) with FUA where the disk reports DPOFUA (LUN 0), a write and
+# cache flushes where not (LUN 1). (Busybox dd has no oflag=dsync.)
+commit_on() {	# commit_on LUN DISK: mkfs, mount, one synced file, unmount
+	mkfs.ext4 -q -F "/dev/$2" >/tmp/mkfs.log 2>&1 || { cat /tmp/mkfs.log; return; }
+	mount -t ext4 "/dev/$2" /mnt/fua || { echo "LUN $1: mount failed"; return; }
+	u0=$(lun_field "$1" fua_writes) f0=$(lun_field "$1" flushes)
+	dd if=/dev/urandom of=/mnt/fua/f bs=64k count=4 2>/dev/null
+	sync
+	u1=$(lun_field "$1" fua_writes) f1=$(lun_field "$1" flushes)
+	umount /mnt/fua || echo "LUN $1: umount failed"
+}
+fua() {
+	[ "$(cat "/sys/block/$d0/queue/fua")" = 1 ] || echo "LUN 0 reports DPOFUA, queue/fua is $(cat "/sys/block/$d0/queue/fua")"
+	[ "$(cat "/sys/block/$d1/queue/fua")" = 0 ] || echo "LUN 1 (nofua): queue/fua is $(cat "/sys/block/$d1/queue/fua")"
+	mkdir -p /mnt/fua
+	commit_on 0 "$d0"
+	[ $((u1 - u0)) -ge 1 ] || echo "LUN 0: a journal commit, $((u1 - u0)) FUA writes on the host"
+	commit_on 1 "$d1"
+	[ "$u1" = "$u0" ] || echo "LUN 1 (nofua): $((u1 - u0)) FUA writes"
+	[ $((f1 - f0)) -ge 2 ] || echo "LUN 1 (nofua): a journal commit, $((f1 - f0)) flushes (want a pre- and a post-flush)"
+}
+result "FUA: journal commits reach the host as FUA writes (DPOFUA disk) or flushes (nofua)" "$(fua)"
+
 medium() {
 	hvctl storage fault medium-error 0 1 1000 8 >/dev/null
 	bad=
@@ -90,6 +110,37 @@ dropped() {
 }
 result "dropped completion: timeout, bus reset, the read succeeds" "$(dropped)"
 
+# retried=: the driver's count of SRB status 0x30 completions, all queues
+retried() {
+	t=0
+	for v in $(dbg_channels | sed -n 's/.* retried=\([0-9]*\).*/\1/p'); do
+		t=$((t + v))
+	done
+	echo $t
+}
+
+# The host answers the next 3 requests "out of memory" (SRB status 0x30,
+# nothing done): taken as success, the write would leave the image alone
+# and the read return stale bytes.
+oom() {
+	dd if=/dev/urandom of=/tmp/oom bs=64k count=4 2>/dev/null
+	want=$(sha256sum </tmp/oom | cut -d' ' -f1)
+	r0=$(retried)
+	hvctl storage fault oom-next 3 >/dev/null
+	dd if=/tmp/oom of="/dev/$d1" bs=64k seek=40 oflag=direct 2>&1 | grep -iv 'records\|copied'
+	host=$(hvctl storage checksum 0 1 $((40 << 16)) $((4 << 16)) | sed -n 's/.*sha256=\([0-9a-f]*\).*/\1/p')
+	[ "$host" = "$want" ] || echo "image bytes after the write differ"
+	hvctl storage fault oom-next 3 >/dev/null
+	back=$(dd if="/dev/$d1" bs=64k skip=40 count=4 iflag=direct 2>/dev/null | sha256sum | cut -d' ' -f1)
+	[ "$back" = "$want" ] || echo "read back differs"
+	f=$(hvctl storage fault)
+	hvctl storage fault clear >/dev/null
+	echo "$f" | grep -q 'oom_next=0 oom_sent=6 ' || echo "host: $f"
+	r1=$(retried)
+	[ $((r1 - r0)) -ge 6 ] || echo "retried $r0 -> $r1 (want +6)"
+}
+result "SRB status 0x30: retried, data written and read correct" "$(oom)"
+
 malformed() {
 	dd if=/dev/urandom of=/tmp/m bs=4k count=1 2>/dev/null
 	dd if=/tmp/m of="/dev/$d1" bs=4k seek=50 oflag=direct 2>/dev/null
@@ -112,21 +163,57 @@ hotplug() {
 	echo "$out" | grep -q enumerate=sent || echo "add: $out"
 	wait_for 60 '[ -b "/dev/$(sd_of 2)" ]' || { echo "LUN 2 did not appear"; return; }
 	d2=$(sd_of 2)
+	# Each read held 200 ms on the host: the 32 MiB take minutes, so the
+	# remove finds one in flight and the rest are still to come.
+	hvctl storage fault delay 200 >/dev/null
 	dd if="/dev/$d2" of=/dev/null bs=64k iflag=direct 2>/tmp/dd2.err &
 	pid=$!
-	usleep 300000
-	hvctl storage remove 0 2 >/dev/null
-	i=0
-	while kill -0 $pid 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -lt 600 ] || { echo "reader hung"; kill $pid; break; }
-		usleep 100000
-	done
+	wait_for 30 '[ "$(lun_field 2 inflight)" -gt 0 ]' || echo "no read in flight on LUN 2"
+	out=$(hvctl storage remove 0 2)
+	hvctl storage fault clear >/dev/null
+	echo "$out" | grep -q ' inflight=[1-9]' || echo "remove found nothing in flight: $out"
+	wait_pid 60 $pid || echo "reader hung"
 	wait $pid && echo "reader of the removed LUN succeeded"
 	wait_for 60 '[ -z "$(sd_of 2)" ]' || echo "LUN 2 still present"
 	[ -b "/dev/$d0" ] || echo "LUN 0 went away too"
 }
 result "hot-add appears unasked; hot-remove under I/O fails the I/O" "$(hotplug)"
+
+# Unload with a read in flight: rmmod (on 6.1 refused at once while the
+# disk is open: sd holds the module), else the driver is unbound from the
+# device, which runs the same remove. The host is alive, so the read in
+# flight completes; the reader then fails, or meets the end of the disk
+# (a dead disk has capacity 0): either way it stops short, nothing hangs;
+# loaded or bound again, the disks come back.
+unload_inflight() {
+	dev=$(ls /sys/bus/vmbus/drivers/hvg_storvsc/ | grep -- - | head -n 1)
+	[ -n "$dev" ] || { echo "no device bound to hvg_storvsc"; return; }
+	size=$(($(cat "/sys/block/$d1/size") * 512))
+	hvctl storage fault delay 300 >/dev/null
+	dd if="/dev/$d1" of=/dev/null bs=64k iflag=direct 2>/tmp/dd3.err &
+	pid=$!
+	wait_for 30 '[ "$(lun_field 1 inflight)" -gt 0 ]' || echo "no read in flight"
+	how=rmmod
+	if ! rmmod hvg_storvsc 2>/dev/null; then
+		how=unbind
+		echo "$dev" >/sys/bus/vmbus/drivers/hvg_storvsc/unbind || echo "unbind failed"
+	fi
+	hvctl storage fault clear >/dev/null
+	wait_pid 60 $pid || echo "reader hung"
+	if wait $pid; then
+		got=$(sed -n 's/^\([0-9]*\)+[0-9]* records in$/\1/p' /tmp/dd3.err)
+		[ "${got:-$((size >> 16))}" -lt $((size >> 16)) ] ||
+			echo "reader read all $got blocks of 64 KiB across the $how"
+	fi
+	[ -z "$(sd_of 1)" ] || echo "LUN 1 still present after the $how"
+	if [ $how = rmmod ]; then
+		modprobe hvg_storvsc
+	else
+		echo "$dev" >/sys/bus/vmbus/drivers/hvg_storvsc/bind
+	fi
+	wait_disks || echo "disks did not come back"
+}
+result "unload (rmmod or unbind) with I/O in flight: dd fails or stops short, no hang; the disks come back" "$(unload_inflight)"
 
 cycles() {
 	for i in $(seq 50); do
@@ -137,3 +224,28 @@ cycles() {
 	wait_disks || echo "disks missing after 50 cycles"
 }
 result "50 load/unload cycles" "$(cycles)"
+
+result "every reload got all its sub-channels" \
+	"$(dmesg | grep 'sub-channels arrived')"
+
+# Rescind of the storage channel with a read in flight: the driver takes
+# the commands back and fails them, the disks go, every channel (primary
+# and sub-channels) is released to the host. Last: the controller is gone.
+rescind() {
+	d1=$(sd_of 1)
+	relid=$(dbg_channels | sed -n 's/^queue=0 relid=\([0-9]*\).*/\1/p')
+	[ -n "$relid" ] || { echo "no primary relid in debugfs"; return; }
+	hvctl storage fault delay 300 >/dev/null
+	dd if="/dev/$d1" of=/dev/null bs=64k iflag=direct 2>/dev/null &
+	pid=$!
+	wait_for 30 '[ "$(lun_field 1 inflight)" -gt 0 ]' || echo "no read in flight"
+	out=$(hvctl vmbus rescind "$relid")
+	hvctl storage fault clear >/dev/null
+	echo "$out" | grep -q rescinded || echo "rescind: $out"
+	wait_pid 60 $pid || echo "reader hung"
+	wait $pid && echo "reader succeeded over the rescinded channel"
+	wait_for 60 '[ -z "$(sd_of 0)" ] && [ -z "$(sd_of 1)" ]' || echo "disks still present"
+	wait_for 30 '! hvctl vmbus channels | grep -q state=rescinded' ||
+		echo "not released: $(hvctl vmbus channels | grep state=rescinded | cut -d' ' -f1,4)"
+}
+result "rescind with I/O in flight: the I/O fails, disks go, channels released" "$(rescind)"

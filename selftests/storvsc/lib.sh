@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers of the storvsc tests (sourced). The disks are those of
 # hvhost.args: controller 0, LUN 0 (256 MiB, serial HVGSER0, unmap) and
-# LUN 1 (64 MiB, serial HVGSER1, nounmap).
+# LUN 1 (64 MiB, serial HVGSER1, nounmap, nofua).
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() {
@@ -17,6 +17,16 @@ wait_for() {
 	while ! eval "$2" >/dev/null 2>&1; do
 		i=$((i + 1))
 		[ $i -lt $(($1 * 10)) ] || return 1
+		usleep 100000
+	done
+}
+
+# wait_pid SECONDS PID: until PID has exited, bounded; kills it if not
+wait_pid() {
+	i=0
+	while kill -0 "$2" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt $(($1 * 10)) ] || { kill "$2"; return 1; }
 		usleep 100000
 	done
 }

@@ -139,7 +139,7 @@ static int t_probe(struct hvg_vmbus_device *vdev,
 	if (ret)
 		kfree(d);
 	else
-		hvg_channel_set_sc_callback(d->ch, t_sc_offer);
+		hvg_channel_set_sc_callback(d->ch, t_sc_offer, d);
 	return ret;
 }
 
@@ -148,7 +148,7 @@ static void t_remove(struct hvg_vmbus_device *vdev)
 	struct t_dev *d = dev_get_drvdata(&vdev->dev);
 
 	/* Waits for a delivery in progress, which takes t_lock. */
-	hvg_channel_set_sc_callback(d->ch, NULL);
+	hvg_channel_set_sc_callback(d->ch, NULL, NULL);
 	mutex_lock(&t_lock);
 	t_close(d);
 	t_dev = NULL;

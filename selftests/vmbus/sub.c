@@ -43,8 +43,9 @@ bad:
 /**
  * t_sc_offer() - the bus delivers a sub-channel of the echo device
  * @sc: the sub-channel; opened here or forgotten
+ * @ctx: the device's struct t_dev (t_dev, under t_lock, is what counts)
  */
-void t_sc_offer(struct hvg_vmbus_channel *sc)
+void t_sc_offer(struct hvg_vmbus_channel *sc, void *ctx)
 {
 	struct hvg_channel_params p = {
 		.send_size = SUB_RING,

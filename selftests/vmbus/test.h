@@ -89,7 +89,7 @@ int t_cycles(struct t_dev *d, unsigned int n, char *reason);
 int t_churn(struct t_dev *d, unsigned int n, char *reason, char *info);
 int t_rtt(struct t_dev *d, unsigned int ms, char *reason, char *info);
 
-void t_sc_offer(struct hvg_vmbus_channel *sc);
+void t_sc_offer(struct hvg_vmbus_channel *sc, void *ctx);
 void t_subs_forget(struct t_dev *d);
 int t_subs_echo(struct t_dev *d, unsigned int n, char *reason, char *info);
 int t_subs_close_rescinded(struct t_dev *d, char *info);
