@@ -10,7 +10,8 @@
 #   HVG_TIMEOUT: bound on one guest boot (default: its tests' timeouts + 120 s)
 #   HVG_DEBUG_SLOWDOWN: factor on every timeout on the debug kernel (default 4)
 # A guest dir is selftests/DIR with executable *.sh; DIR/lanes lists its lanes
-# (default emu), DIR/hvhost.args gets it a VM of its own. Guest console logs
+# (default emu), DIR/hvhost.args or an extra= line in DIR/settings (extra
+# program sets, selftests/qemu/extra/) gets it a VM of its own. Guest console logs
 # and results are kept in $BUILD/logs/.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -127,6 +128,10 @@ run_lane() {	# run_lane LANE
 	for dir in $(lane_dirs "$1"); do
 		if [ "$1" = emu ] && [ -e "selftests/$dir/hvhost.args" ]; then
 			guest_vm emu "emu-$dir" "$dir" "$(cat "selftests/$dir/hvhost.args")"
+		elif grep -q '^extra=' "selftests/$dir/settings" 2>/dev/null; then
+			# an extra program set (run.sh reads the line) slows the
+			# boot: not for the other dirs
+			guest_vm "$1" "$1-$dir" "$dir"
 		else
 			shared="$shared $dir"
 		fi
