@@ -10,15 +10,17 @@
 #   HVG_TIMEOUT: bound on one guest boot (default: its tests' timeouts + 120 s)
 #   HVG_DEBUG_SLOWDOWN: factor on every timeout on the debug kernel (default 4)
 # A guest dir is selftests/DIR with executable *.sh; DIR/lanes lists its lanes
-# (default emu), DIR/hvhost.args gets it a VM of its own. Guest console logs,
-# results and hvhost's logs are kept in $BUILD/logs/.
+# (default emu), DIR/hvhost.args or an extra= line in DIR/settings (extra
+# program sets, selftests/qemu/extra/) gets it a VM of its own. Guest console
+# logs, results and hvhost's logs are kept in $BUILD/logs/.
 # An executable DIR/host-check (emu lane; no .sh, or the guest would run it)
 # also gets DIR a VM of its own, and runs on the host after that VM has
 # ended, for what only the host can see once the guest is gone:
 # `host-check HVHOST_LOG CONSOLE_LOG RESULTS STATUS` (STATUS: run.sh's exit
-# status), in DIR, printing TAP that counts as DIR's results. Such a dir may end its guest itself (poweroff -f, reboot -f): its
-# run then lacks init's hvg-done, and host-check judges how it ended; a
-# timeout or a splat on the console still fails the run.
+# status), in DIR, printing TAP that counts as DIR's results. Such a dir may
+# end its guest itself (poweroff -f, reboot -f): its run then lacks init's
+# hvg-done, and host-check judges how it ended; a timeout or a splat on the
+# console still fails the run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . selftests/lib/tap.sh
@@ -145,6 +147,10 @@ run_lane() {	# run_lane LANE
 	for dir in $(lane_dirs "$1"); do
 		if [ "$1" = emu ] && { [ -e "selftests/$dir/hvhost.args" ] || [ -n "$(host_check "$dir")" ]; }; then
 			guest_vm emu "emu-$dir" "$dir" "$(cat "selftests/$dir/hvhost.args" 2>/dev/null)"
+		elif grep -q '^extra=' "selftests/$dir/settings" 2>/dev/null; then
+			# an extra program set (run.sh reads the line) slows the
+			# boot: not for the other dirs
+			guest_vm "$1" "$1-$dir" "$dir"
 		else
 			shared="$shared $dir"
 		fi

@@ -6,14 +6,14 @@
 #
 # A section is a function bench_NAME that builds what it needs, prints a
 # "== title ==" line and a table, and returns non-zero only when it could
-# not run; add new ones to SECTIONS (storage, network ...). BENCH_SECONDS
+# not run; add new ones to SECTIONS (network ...). BENCH_SECONDS
 # scales each measurement.
 set -u
 cd "$(dirname "$0")/.."
 top=$PWD
 : "${BENCH_SECONDS:=1.5}"
 
-SECTIONS="ring echo"
+SECTIONS="ring echo storage"
 
 # Ring core in user space: two threads, one ring, memcpy beside it.
 bench_ring() {
@@ -57,6 +57,87 @@ bench_echo() {
 		($2 == "gpa_sum" ? "GPA-direct 256 KiB guest->host, checked" : "GPA-direct 256 KiB host->guest, checked")
 		printf "%-10s %-44s %9.1f MB/s %12s\n", $2, what, mb / t, "" }
 	END { exit bad }'
+}
+
+# Storage in a guest: hvg_storvsc -> hvhost's StorVSP against QEMU's
+# virtio-blk, side by side in one guest, each disk a fresh sparse raw image
+# of 256 MiB in $BUILD/bench/ served through the host's page cache (hvhost:
+# buffered preadv/pwritev on a worker thread per channel; QEMU:
+# cache=writeback, aio=threads). fio (the extra program set) runs one job,
+# libaio, O_DIRECT, over the first 64 MiB of each disk (written once
+# first), time-based; the two disks take turns test by test.
+bench_storage() {
+	local secs bdir out
+	echo "== storage: hvg_storvsc -> hvhost StorVSP vs QEMU virtio-blk (QEMU TCG guest, 2 vCPUs) =="
+	make -s modules hvhost >/dev/null 2>&1 || { echo "# make modules hvhost failed"; return 1; }
+	secs=$(awk -v s="$BENCH_SECONDS" 'BEGIN { printf "%d", s * 2 + 0.5 }')
+	bdir=${BUILD:-$top/build}/bench
+	mkdir -p "$bdir"
+	rm -f "$bdir/storvsc.img" "$bdir/virtio.img"
+	truncate -s 256M "$bdir/virtio.img"
+	out=$(HVG_LOGLEVEL=1 "$top/selftests/qemu/run.sh" --extra fio \
+		--hvhost-args "--disk path=$bdir/storvsc.img,size=256M,serial=BENCH0" \
+		--qemu-args "-drive file=$bdir/virtio.img,if=none,id=vb,format=raw,cache=writeback,aio=threads -device virtio-blk-pci,drive=vb" \
+		--cmd "
+		modprobe sd_mod && modprobe hvg_storvsc && modprobe virtio_pci && modprobe virtio_blk || exit 1
+		sv= i=0
+		while [ -z \"\$sv\" ] || [ ! -b /dev/vda ]; do
+			for b in /sys/bus/vmbus/devices/*/host*/target*/*/block/*; do
+				[ -e \"\$b\" ] && sv=\${b##*/}
+			done
+			i=\$((i + 1))
+			[ \$i -lt 300 ] || { echo \"bench: no disks: storvsc '\$sv', \$(ls /dev/vd* 2>&1)\"; exit 1; }
+			usleep 100000
+		done
+		f() {
+			dev=\$1
+			shift
+			fio --name=b --filename=/dev/\$dev --ioengine=libaio --direct=1 --thread --size=64M \"\$@\"
+		}
+		for d in \$sv vda; do f \$d --rw=write --bs=1M --iodepth=8 >/dev/null || exit 1; done
+		b() {
+			t=\$1
+			shift
+			for d in \$sv vda; do
+				n=storvsc
+				[ \$d = vda ] && n=virtio
+				f \$d --time_based --runtime=$secs --output-format=terse --terse-version=3 \"\$@\" |
+					awk -F';' -v t=\$t -v n=\$n '{ print \"bench:\", t, n, \"err=\" \$5, \"read_iops=\" \$8, \"read_kbs=\" \$7, \"write_iops=\" \$49, \"write_kbs=\" \$48 }'
+			done
+		}
+		b rr1 --rw=randread --bs=4k --iodepth=1
+		b rr32 --rw=randread --bs=4k --iodepth=32
+		b rw1 --rw=randwrite --bs=4k --iodepth=1
+		b rw32 --rw=randwrite --bs=4k --iodepth=32
+		b sr --rw=read --bs=1M --iodepth=8
+		b sw --rw=write --bs=1M --iodepth=8" 2>&1 | tr -d '\r' | grep '^bench: ') || { echo "# the guest run failed"; return 1; }
+	echo "$out" | awk -v secs="$secs" '
+	function val(k,   i) { for (i = 4; i <= NF; i++) if (index($i, k "=") == 1) return substr($i, length(k) + 2); return "" }
+	BEGIN {
+		what["rr1"] = "4 KiB random read, QD 1"; what["rr32"] = "4 KiB random read, QD 32"
+		what["rw1"] = "4 KiB random write, QD 1"; what["rw32"] = "4 KiB random write, QD 32"
+		what["sr"] = "1 MiB sequential read, QD 8"; what["sw"] = "1 MiB sequential write, QD 8"
+		printf "%-6s %-30s %14s %14s %8s\n", "test", "what", "storvsc", "virtio-blk", "ratio"
+	}
+	$2 == "no" { print; bad = 1; next }
+	val("err") != "0" { printf "%-6s %s failed: %s\n", $2, $3, $0; bad = 1; next }
+	{
+		rd = $2 ~ /^(rr|sr)/
+		if ($2 ~ /^s/)	# MB/s
+			v[$2, $3] = (rd ? val("read_kbs") : val("write_kbs")) * 1.024 / 1000
+		else				# IOPS
+			v[$2, $3] = rd ? val("read_iops") : val("write_iops")
+		if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 }
+	}
+	END {
+		for (i = 1; i <= n; i++) {
+			t = order[i]; u = t ~ /^s/ ? "MB/s" : "IOPS"; fmt = t ~ /^s/ ? "%9.1f" : "%9.0f"
+			r = v[t, "virtio"] > 0 ? sprintf("%.2f", v[t, "storvsc"] / v[t, "virtio"]) : "-"
+			printf "%-6s %-30s " fmt " %-4s " fmt " %-4s %8s\n", t, what[t], v[t, "storvsc"], u, v[t, "virtio"], u, r
+		}
+		printf "ratio: storvsc / virtio-blk (above 1: storvsc faster); each cell one fio job, %s s, libaio, O_DIRECT\n", secs
+		exit bad
+	}'
 }
 
 sections=${*:-$SECTIONS}

@@ -16,9 +16,11 @@ PKGS="$PKGS e2fsprogs"
 # Building the debug guest kernel (tools/debug-kernel.sh): the kconfig
 # parser, timeconst and objtool.
 PKGS="$PKGS bc bison flex libelf-dev"
-# The packages of the programs copied into the guest image.
-PKGS="$PKGS $(sed -e 's/#.*//' "$(dirname "$0")/../selftests/qemu/programs" 2>/dev/null |
-	awk 'NF > 1 { print $2 }')"
+# The packages of the programs copied into the guest image, and of the extra
+# program sets (selftests/qemu/extra/*: fio).
+PKGS="$PKGS $(cat "$(dirname "$0")/../selftests/qemu/programs" \
+	"$(dirname "$0")"/../selftests/qemu/extra/* 2>/dev/null | sed -e 's/#.*//' |
+	awk 'NF > 1 { print $2 }' | sort -u)"
 SRC_FILES="scripts/checkpatch.pl scripts/spelling.txt
 scripts/const_structs.checkpatch"
 

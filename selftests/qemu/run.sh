@@ -9,7 +9,12 @@
 # Options: --results FILE, --log FILE (console log, default
 # $BUILD/logs/run.log), --quiet (console to the log only), --timeout SECS
 # (default $HVG_TIMEOUT or 900), --hvhost-args 'ARGS', --hvhost-log FILE (keep
-# hvhost's output there; emu lane).
+# hvhost's output there; emu lane), --qemu-args 'ARGS'
+# (more QEMU arguments, emu lane: e.g. a virtio-blk disk), --extra 'SET...'
+# (extra program sets of selftests/qemu/extra/ to carry, besides those the
+# --tests dirs name in their settings file: extra=SET...).
+# The tour (no --cmd or --tests) gives hvhost a 64 MiB disk, a new
+# $BUILD/tour-disk.img each time, unless --hvhost-args is given.
 # Environment: LANE=emu|real, KERNEL=stock|debug, BUILD, KVER, HVHOST (the
 # hvhost binary), HVG_LOGLEVEL (guest console loglevel, default 5: warnings
 # and up), HVG_DEBUG_SLOWDOWN (default 4).
@@ -27,7 +32,8 @@ kver=${KVER:-$("$top/tools/kver.sh")}
 lane=${LANE:-emu}
 hvhost=${HVHOST:-$top/hvhost/hvhost}
 timeout=${HVG_TIMEOUT:-}
-mode=shell payload=/hvg/tour.sh results= log=$build/logs/run.log quiet= host_args= host_log=
+mode=shell payload=/hvg/tour.sh results= log=$build/logs/run.log quiet= host_args=- host_log=
+qemu_args= extras=
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -39,10 +45,25 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2; shift ;;
 	--hvhost-args) host_args=$2; shift ;;
 	--hvhost-log) host_log=$2; shift ;;
-	*) echo "usage: run.sh [--cmd CMD | --tests 'DIR...'] [--results F] [--log F] [--quiet] [--timeout S] [--hvhost-args A] [--hvhost-log F]" >&2; exit 2 ;;
+	--qemu-args) qemu_args=$2; shift ;;
+	--extra) extras="$extras $2"; shift ;;
+	*) echo "usage: run.sh [--cmd CMD | --tests 'DIR...'] [--results F] [--log F] [--quiet] [--timeout S] [--hvhost-args A] [--hvhost-log F] [--qemu-args A] [--extra 'SET...']" >&2; exit 2 ;;
 	esac
 	shift
 done
+if [ "$host_args" = - ]; then	# not given
+	host_args=
+	if [ "$mode" = shell ]; then	# a fresh disk each time
+		rm -f "$build/tour-disk.img"
+		host_args="--disk path=$build/tour-disk.img,size=64M,serial=TOUR0"
+	fi
+fi
+if [ "$mode" = tests ]; then
+	for dir in $payload; do
+		extras="$extras $(sed -n 's/^extra=//p' "$top/selftests/$dir/settings" 2>/dev/null)"
+	done
+fi
+extras=$(printf '%s\n' $extras | sort -u)
 mem_mb=1024 slow=1 image=/boot/vmlinuz-$kver
 case ${KERNEL:-stock} in
 stock) ;;
@@ -84,12 +105,17 @@ mkdir -p "$work/job/hvg" "$sock" "$(dirname "$log")" "$(dirname "$results")" "$(
 : >"$results"
 : >"$log"
 
-# The image (built per run: under a second): the base archive plus the job as
-# a second archive.
+# The image (built per run: under a second): the base archive, the extra
+# program sets' archives (built once, cached in $build/qemu/), then the job.
 "$here/mkimage.sh" "$work/initramfs.cpio"
+parts=("$work/initramfs.cpio")
+for x in $extras; do
+	"$here/mkimage.sh" --extra "$x" "$build/qemu/extra-$x.cpio"
+	parts+=("$build/qemu/extra-$x.cpio")
+done
 { echo "$mode"; printf '%s\n' "$payload"; } >"$work/job/hvg/job"
 (cd "$work/job" && find hvg | cpio -o -H newc -R 0:0 --quiet) >"$work/job.cpio"
-cat "$work/initramfs.cpio" "$work/job.cpio" >"$work/initrd.cpio"
+cat "${parts[@]}" "$work/job.cpio" >"$work/initrd.cpio"
 
 append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 loglevel=${HVG_LOGLEVEL:-5} hvg.lane=$lane edd=off"
 [ "$slow" = 1 ] || append="$append hvg.slowdown=$slow"
@@ -133,6 +159,8 @@ else
 		-kernel "$image" -initrd "$work/initrd.cpio" -append "$append"
 		-nographic -nodefaults -no-reboot -bios qboot.rom
 		"${con[@]}" -serial "file:$results" "${ctl[@]}")
+	# shellcheck disable=SC2206 # the extra arguments are a word list
+	qemu+=($qemu_args)
 	set +e
 	if [ -n "$interactive" ]; then
 		"${qemu[@]}"

@@ -53,3 +53,17 @@ wait_disks() {
 }
 
 dbg_channels() { cat /sys/kernel/debug/hvg_storvsc/host*/channels; }
+
+# queue_counts: "QUEUE SUBMITTED ERRORS" per channel of the hvg_storvsc hosts
+queue_counts() {
+	dbg_channels | sed -n 's/^queue=\([0-9]*\) .*submitted=\([0-9]*\) .*errors=\([0-9]*\) .*/\1 \2 \3/p'
+}
+
+# ctl_field KEY: a field of hvhost's line for controller 0 (not its LUNs')
+ctl_field() {
+	hvctl storage list | grep '^controller=0 relid=' | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
+# host_chan_requests: hvhost's EXECUTE_SRB count per channel of controller
+# 0 (primary first), one a line
+host_chan_requests() { ctl_field chan_requests | tr ',' '\n'; }
