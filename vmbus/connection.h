@@ -36,6 +36,19 @@ struct hvg_msgq {
 	struct hvp_message msg[HVG_MSGQ_LEN];
 };
 
+/* Answers remembered for waits that a rescind ended before they came. */
+#define HVG_LATE_ANSWERS	16
+
+/**
+ * struct hvg_late_answer - an answer the host still owes an ended wait
+ * @msgtype: its type, 0 for none
+ * @key: its relid or GPADL handle
+ */
+struct hvg_late_answer {
+	u32 msgtype;
+	u32 key;
+};
+
 /**
  * struct hvg_waiter - a request waiting for one host answer
  * @node: in hvg_conn.waiters
@@ -79,8 +92,12 @@ enum hvg_conn_state {
  * @dev_wq: ordered: device add and remove (offers, rescinds), may block
  * @sub_wq: ordered: sub-channel offers handed to the primary's driver
  * @remove_work: removes every device at module exit, on @dev_wq
- * @waiter_lock: protects @waiters (taken from @msg_work and callers)
+ * @waiter_lock: protects @waiters, @late and @late_next (taken from
+ *	@msg_work and callers)
  * @waiters: struct hvg_waiter, requests waiting for an answer
+ * @late: answers still due for waits a rescind ended (type 0: free slot)
+ * @late_next: the @late slot to fill next (the oldest is overwritten)
+ * @late_answers: answers that came for such an ended wait (debugfs)
  * @chan_lock: protects @channels writers, @primaries and channel lists
  * @channels: relid -> channel, read under RCU in the event path
  * @primaries: primary channels, in offer order
@@ -107,8 +124,11 @@ struct hvg_conn {
 	struct workqueue_struct *sub_wq;
 	struct work_struct remove_work;
 
-	spinlock_t waiter_lock;	/* @waiters */
+	spinlock_t waiter_lock;	/* @waiters, @late, @late_next */
 	struct list_head waiters;
+	struct hvg_late_answer late[HVG_LATE_ANSWERS];
+	unsigned int late_next;
+	u32 late_answers;
 
 	struct mutex chan_lock;	/* relid table writers, channel lists */
 	struct hvg_vmbus_channel __rcu *channels[HVP_VMBUS_MAX_RELIDS];

@@ -84,6 +84,8 @@ static struct hvg_conn *conn_alloc(void)
 	mutex_init(&c->unload_lock);
 	c->host_timeout = msecs_to_jiffies(host_timeout_ms);
 	c->debugfs = debugfs_create_dir("hvg_vmbus", NULL);
+	/* Answers that came after a rescind ended their wait (msg.c). */
+	debugfs_create_u32("late_answers", 0444, c->debugfs, &c->late_answers);
 	return c;
 }
 

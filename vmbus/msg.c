@@ -127,6 +127,10 @@ int hvg_waiter_wait(struct hvg_conn *conn, struct hvg_waiter *w,
  * hvg_waiter_cancel_relid() - end every wait concerning a rescinded channel
  * @conn: the connection
  * @relid: the channel
+ *
+ * The host still answers those requests; each answer is remembered (the
+ * last HVG_LATE_ANSWERS), so that it is counted when it comes rather than
+ * logged as unexpected.
  */
 void hvg_waiter_cancel_relid(struct hvg_conn *conn, u32 relid)
 {
@@ -139,8 +143,28 @@ void hvg_waiter_cancel_relid(struct hvg_conn *conn, u32 relid)
 		list_del_init(&w->node);
 		w->status = -ENODEV;
 		complete(&w->done);
+		/* The host still answers the request: expect it, quietly. */
+		conn->late[conn->late_next].msgtype = w->msgtype;
+		conn->late[conn->late_next].key = w->key;
+		conn->late_next = (conn->late_next + 1) % HVG_LATE_ANSWERS;
 	}
 	spin_unlock_bh(&conn->waiter_lock);
+}
+
+/* An answer for a wait a rescind ended? Then it is consumed. Lock held. */
+static bool late_answer(struct hvg_conn *conn, u32 type, u32 key)
+{
+	struct hvg_late_answer *l;
+
+	lockdep_assert_held(&conn->waiter_lock);
+	for (l = conn->late; l < conn->late + HVG_LATE_ANSWERS; l++) {
+		if (l->msgtype != type || l->key != key)
+			continue;
+		l->msgtype = 0;
+		conn->late_answers++;
+		return true;
+	}
+	return false;
 }
 
 static void answer(struct hvg_conn *conn, const void *msg, u32 len)
@@ -149,6 +173,7 @@ static void answer(struct hvg_conn *conn, const void *msg, u32 len)
 	const struct msg_type *t = &msg_types[type];
 	struct hvg_waiter *w;
 	u32 key = 0;
+	bool late;
 
 	if (t->key_off)
 		key = get_unaligned_le32(msg + t->key_off);
@@ -164,9 +189,11 @@ static void answer(struct hvg_conn *conn, const void *msg, u32 len)
 		spin_unlock_bh(&conn->waiter_lock);
 		return;
 	}
+	late = late_answer(conn, type, key);
 	spin_unlock_bh(&conn->waiter_lock);
-	pr_warn_ratelimited("unexpected message type %u (key %#x) dropped\n",
-			    type, key);
+	if (!late)
+		pr_warn_ratelimited("unexpected message type %u (key %#x) dropped\n",
+				    type, key);
 }
 
 static void offers_delivered(struct hvg_conn *conn, const void *msg, u32 len)

@@ -607,6 +607,89 @@ static bool vmbus_modify(void)
 	return true;
 }
 
+/* vmbus mute: the next N guest messages of a type go unanswered. */
+static bool vmbus_mute(void)
+{
+	struct hvp_vmbus_msg_header m = { .msgtype = HVP_VMBUS_MSG_UNLOAD };
+	struct vg g;
+
+	CHECK(vg_init(&g, HVP_VMBUS_VERSION_WIN10_V5_3, 1));
+	/* Only guest -> host types, by name or number; N >= 1. */
+	CHECK(contains(vg_ctl(&g, "vmbus mute OFFERCHANNEL"), "error: "));
+	CHECK(contains(vg_ctl(&g, "vmbus mute 1"), "error: "));
+	CHECK(contains(vg_ctl(&g, "vmbus mute 99"), "error: "));
+	CHECK(contains(vg_ctl(&g, "vmbus mute OPENCHANNEL 0"), "error: "));
+	CHECK(contains(vg_ctl(&g, "vmbus mute OPENCHANNEL -1"), "error: "));
+	CHECK(contains(vg_ctl(&g, "vmbus mute OPENCHANNEL 2x"), "error: "));
+	CHECK(!strcmp(vg_ctl(&g, "vmbus mute"), ".\n"));
+	/* A muted INITIATE_CONTACT: no VERSION_RESPONSE, still disconnected. */
+	CHECK(!strcmp(vg_ctl(&g, "vmbus mute 14"),
+		      "type=14 name=INITIATE_CONTACT left=1\n.\n"));
+	CHECK(!vg_connect(&g, HVP_VMBUS_VERSION_WIN10_V5_3));
+	CHECK_EQ(g.srv->state, VMBUS_DISCONNECTED);
+	CHECK(vg_connect(&g, HVP_VMBUS_VERSION_WIN10_V5_3));
+	/* REQUESTOFFERS muted: no offers, no ALLOFFERS_DELIVERED. */
+	CHECK(!strcmp(vg_ctl(&g, "vmbus mute REQUESTOFFERS"),
+		      "type=3 name=REQUESTOFFERS left=1\n.\n"));
+	CHECK_EQ(vg_request_offers(&g, NULL, 0), -1);
+	CHECK_EQ(vg_request_offers(&g, NULL, 0), 1);
+	/* Two OPENCHANNELs swallowed, the third answered. */
+	CHECK(!strcmp(vg_ctl(&g, "vmbus mute OPENCHANNEL 2"),
+		      "type=5 name=OPENCHANNEL left=2\n.\n"));
+	CHECK(!strcmp(vg_ctl(&g, "vmbus mute"),
+		      "type=5 name=OPENCHANNEL left=2\n.\n"));
+	CHECK_EQ(vg_open(&g, 1, 2, 0), -1);
+	CHECK(contains(vg_ctl(&g, "vmbus channels"), " state=offered "));
+	CHECK_EQ(vg_teardown(&g, 1, 0xe1e11), HVP_VMBUS_MSG_GPADL_TORNDOWN);
+	CHECK_EQ(vg_open(&g, 1, 2, 0), -1);
+	CHECK_EQ(vg_teardown(&g, 1, 0xe1e11), HVP_VMBUS_MSG_GPADL_TORNDOWN);
+	CHECK_EQ(vg_open(&g, 1, 2, 0), 0);
+	vg_close(&g, 1);
+	/* GPADL_TEARDOWN muted: the GPADL stays, no GPADL_TORNDOWN. */
+	CHECK(contains(vg_ctl(&g, "vmbus mute GPADL_TEARDOWN 5"), "left=5"));
+	CHECK(contains(vg_ctl(&g, "vmbus mute UNLOAD"), "left=1"));
+	CHECK_EQ(vg_teardown(&g, 1, 0xe1e11), 0);
+	CHECK(gpadl_find(g.srv, 0xe1e11));
+	/* clear: answered again. */
+	CHECK(!strcmp(vg_ctl(&g, "vmbus mute clear"), "mute cleared\n.\n"));
+	CHECK(!strcmp(vg_ctl(&g, "vmbus mute"), ".\n"));
+	CHECK_EQ(vg_teardown(&g, 1, 0xe1e11), HVP_VMBUS_MSG_GPADL_TORNDOWN);
+	CHECK(!g.srv->gpadls);
+	CHECK_EQ(vg_post(&g, 1, &m, sizeof(m)), 0);
+	CHECK_EQ(vg_recv_type(&g), HVP_VMBUS_MSG_UNLOAD_RESPONSE);
+	CHECK(contains(vg_ctl(&g, "vmbus stats"), "messages_muted=5\n"));
+	vg_uninit(&g);
+	return true;
+}
+
+/* A new INITIATE_CONTACT without UNLOAD (kexec) ends the old session. */
+static bool vmbus_recontact(void)
+{
+	uint64_t pfns[2] = { 0xa0, 0xa1 };
+	struct vg g;
+
+	CHECK(vg_init(&g, HVP_VMBUS_VERSION_WIN10_V5_3, 2));
+	CHECK(vg_connect(&g, HVP_VMBUS_VERSION_WIN10_V5_3));
+	CHECK_EQ(vg_request_offers(&g, NULL, 0), 2);
+	CHECK_EQ(vg_open(&g, 1, 2, 0), 0);
+	CHECK_EQ(vg_gpadl(&g, 2, 0x600, pfns, 2), 0);
+	CHECK(contains(vg_ctl(&g, "vmbus"), " channels=2 open=1 gpadls=2 "));
+	CHECK(vg_connect(&g, HVP_VMBUS_VERSION_WIN10_V5_3));
+	CHECK(contains(vg_ctl(&g, "vmbus"),
+		       "state=connected version=5.3 "));
+	CHECK(contains(vg_ctl(&g, "vmbus"),
+		       " offers_requested=0 channels=2 open=0 gpadls=0 "));
+	CHECK(!g.srv->gpadls);
+	CHECK_EQ(g.srv->nr_gpadls, 0);
+	CHECK(contains(vg_ctl(&g, "vmbus stats"), "resets=1\n"));
+	CHECK(contains(vg_ctl(&g, "vmbus stats"), "unloads=0\n"));
+	/* The channels are offered again, and open again. */
+	CHECK_EQ(vg_request_offers(&g, NULL, 0), 2);
+	CHECK_EQ(vg_open(&g, 1, 2, 0), 0);
+	vg_uninit(&g);
+	return true;
+}
+
 TAP_SUITE(vmbus_tests,
 	{ "vmbus: each version negotiates", vmbus_negotiate_each },
 	{ "vmbus: max version cap, conn id 4 rule", vmbus_negotiate_cap },
@@ -620,4 +703,7 @@ TAP_SUITE(vmbus_tests,
 	{ "vmbus: open and close", vmbus_open_close },
 	{ "vmbus: rescind and RELID_RELEASED", vmbus_rescind },
 	{ "vmbus: UNLOAD frees channels and GPADLs", vmbus_unload },
-	{ "vmbus: MODIFYCHANNEL", vmbus_modify });
+	{ "vmbus: MODIFYCHANNEL", vmbus_modify },
+	{ "vmbus: mute: unanswered guest messages", vmbus_mute },
+	{ "vmbus: re-contact without UNLOAD frees channels and GPADLs",
+	  vmbus_recontact });

@@ -185,6 +185,46 @@ static const char *max_version(struct vmbus_server *srv, int argc,
 	return NULL;
 }
 
+/* vmbus mute [TYPE [N] | clear]: the host swallows guest messages */
+static const char *mute(struct vmbus_server *srv, int argc, char **argv,
+			struct strbuf *out)
+{
+	const char *usage = "usage: vmbus mute [TYPE [N]|clear] "
+			    "(TYPE: a guest message name or number)";
+	unsigned long cnt = 1;
+	uint32_t type;
+	char *end;
+
+	if (argc == 3 && !strcmp(argv[2], "clear")) {
+		memset(srv->mute, 0, sizeof(srv->mute));
+		sb_printf(out, "mute cleared\n");
+		return NULL;
+	}
+	if (argc == 2) {
+		for (type = 0; type < HVP_VMBUS_MSG_COUNT; type++)
+			if (srv->mute[type])
+				sb_printf(out, "type=%u name=%s left=%u\n", type,
+					  vmbus_msg_name(type),
+					  srv->mute[type]);
+		return NULL;
+	}
+	if (argc != 3 && argc != 4)
+		return usage;
+	if (!vmbus_parse_guest_msg(argv[2], &type))
+		return usage;
+	if (argc == 4) {
+		errno = 0;
+		cnt = strtoul(argv[3], &end, 10);
+		if (errno || *end || argv[3][0] < '0' || argv[3][0] > '9' ||
+		    !cnt || cnt > UINT32_MAX)
+			return usage;
+	}
+	srv->mute[type] = (uint32_t)cnt;
+	sb_printf(out, "type=%u name=%s left=%u\n", type,
+		  vmbus_msg_name(type), srv->mute[type]);
+	return NULL;
+}
+
 static const char *cmd_vmbus(void *opaque, int argc, char **argv,
 			     struct strbuf *out)
 {
@@ -213,12 +253,14 @@ static const char *cmd_vmbus(void *opaque, int argc, char **argv,
 		return rescind(srv, argc, argv, out);
 	} else if (!strcmp(sub, "max-version")) {
 		return max_version(srv, argc, argv, out);
+	} else if (!strcmp(sub, "mute")) {
+		return mute(srv, argc, argv, out);
 	} else if (!strcmp(sub, "inject")) {
 		return vmbus_inject_ctl(srv, argc - 2, argv + 2, out);
 	} else {
 		return "usage: vmbus [channels|gpadls|stats|add NAME [OPT]|"
 		       "add-subchannel RELID|rescind RELID|max-version X.Y|"
-		       "inject list|inject [-n COUNT] CASE [ARGS...]]";
+		       "mute [TYPE [N]|clear]|inject list|inject [-n COUNT] CASE [ARGS...]]";
 	}
 	return NULL;
 }
@@ -243,10 +285,10 @@ int vmbus_ctl_register(struct vmbus_server *srv, struct ctl_cmds *cmds)
 	const struct ctl_command cmd = {
 		"vmbus", "[channels|gpadls|stats|add NAME [monitored|"
 		"monitor-id=N]|add-subchannel RELID|"
-		"rescind RELID|max-version X.Y|inject list|"
-		"inject [-n COUNT] CASE [ARGS...]]",
+		"rescind RELID|max-version X.Y|mute [TYPE [N]|clear]|"
+		"inject list|inject [-n COUNT] CASE [ARGS...]]",
 		"VMBus server state, channels, GPADLs, hot-add, rescind, "
-		"fault injection",
+		"unanswered messages, fault injection",
 		cmd_vmbus, srv,
 	};
 	const struct vsp_ops *vsp;

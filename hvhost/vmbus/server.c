@@ -347,6 +347,26 @@ static const struct msg_handler {
 		sizeof(struct hvp_vmbus_msg_header), CONNECTED, unload },
 };
 
+bool vmbus_parse_guest_msg(const char *s, uint32_t *type)
+{
+	unsigned long v;
+	uint32_t t;
+	char *end;
+
+	for (t = 0; t < HVP_VMBUS_MSG_COUNT; t++)
+		if (msg_names[t] && !strcmp(s, msg_names[t]))
+			break;
+	if (t == HVP_VMBUS_MSG_COUNT && *s >= '0' && *s <= '9') {
+		v = strtoul(s, &end, 10);
+		t = *end || v >= HVP_VMBUS_MSG_COUNT ? HVP_VMBUS_MSG_COUNT :
+						     (uint32_t)v;
+	}
+	if (t == HVP_VMBUS_MSG_COUNT || !handlers[t].fn)
+		return false;
+	*type = t;
+	return true;
+}
+
 static uint16_t dispatch(struct vmbus_server *srv, unsigned int vp,
 			 uint32_t conn, uint32_t type, const void *payload,
 			 uint32_t size)
@@ -380,6 +400,14 @@ static uint16_t dispatch(struct vmbus_server *srv, unsigned int vp,
 		srv->stats.messages_wrong_state++;
 		hv_trace("vmbus: <- %s dropped: not connected",
 			 vmbus_msg_name(msgtype));
+		return HVP_STATUS_SUCCESS;
+	}
+	if (srv->mute[msgtype]) {
+		/* `vmbus mute`: a host that never answers, for guest tests. */
+		srv->mute[msgtype]--;
+		srv->stats.messages_muted++;
+		hvhost_log("vmbus: <- %s muted: swallowed, %u more to swallow",
+			   vmbus_msg_name(msgtype), srv->mute[msgtype]);
 		return HVP_STATUS_SUCCESS;
 	}
 	hv_trace("vmbus: <- %s vp=%u conn=%u len=%u", vmbus_msg_name(msgtype),

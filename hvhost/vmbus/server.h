@@ -107,6 +107,7 @@ struct vsp_channel {
 	X(messages_out) \
 	X(messages_backlogged) \
 	X(messages_lost) \
+	X(messages_muted) \
 	X(versions_refused) \
 	X(offers) \
 	X(gpadls_created) \
@@ -169,6 +170,8 @@ struct vmbus_server {
 	uint32_t next_serial;
 	struct vmbus_stats stats;
 	struct vmbus_vsp_ctl vsp_ctls[VMBUS_MAX_VSP_CTLS];
+	/* `vmbus mute`: guest messages of each type still to swallow. */
+	uint32_t mute[HVP_VMBUS_MSG_COUNT];
 	/* Monitored notification (monitor.c) */
 	struct vsp_channel *mon_chans[VMBUS_MONITOR_IDS];	/* by id */
 	unsigned int mon_groups;	/* trigger groups enabled, bit each */
@@ -183,6 +186,8 @@ void vmbus_send(struct vmbus_server *srv, const void *msg, uint32_t size);
 /* Closes every channel, frees every GPADL and rescinded channel. */
 void vmbus_reset_guest(struct vmbus_server *srv);
 const char *vmbus_msg_name(uint32_t type);
+/* A guest -> host type by name (OPENCHANNEL) or number; false if none. */
+bool vmbus_parse_guest_msg(const char *s, uint32_t *type);
 void vmbus_version_str(uint32_t version, char *buf, size_t size);
 
 /* gpadl.c */

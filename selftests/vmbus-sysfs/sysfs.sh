@@ -5,7 +5,7 @@
 # channel, the formats upstream's lsvmbus (tools/hv/lsvmbus) parses, and
 # the writable ones: channels/<N>/cpu (MODIFYCHANNEL) and driver_override.
 . ../vmbus/lib.inc
-echo "1..9"
+echo "1..10"
 
 # Documentation/ABI/stable/sysfs-bus-vmbus, 6.1, every What: line.
 # Not expected here: channels/<N>/ring (created by uio_hv_generic only) and
@@ -170,6 +170,25 @@ echo >"$dev/driver_override"
 echo "$b" >/sys/bus/vmbus/drivers_probe 2>/dev/null
 wait_for 10 "[ -e $dev/driver ]" || r="$r; not bound after clearing driver_override"
 result "driver_override keeps other drivers off the device; cleared, the driver binds again" "$r"
+
+# Module init returns only once every offer has its device: count right
+# after modprobe, against hvhost's primaries counted before it (4 extra
+# echo devices offered at once make the device work longer).
+r=
+modprobe -r hvg_vmbus_test hvg_vmbus || r="modprobe -r failed"
+extra=
+for _ in 1 2 3 4; do
+	extra="$extra $(hvctl vmbus add echo | sed -n 's/^relid=//p')"
+done
+want=$(hvctl vmbus channels | grep ' sub=0 ' | grep -vc state=rescinded)
+got=$(modprobe hvg_vmbus && ls /sys/bus/vmbus/devices | wc -l)
+[ "$got" = "$want" ] || r="$r; sysfs had ${got:-no} devices when modprobe returned, hvhost offers $want"
+for x in $extra; do
+	hvctl vmbus rescind "$x" >/dev/null || r="$r; rescind $x failed"
+	# host_chan, not host_has_relid: grep -q could leave hvctl's lock
+	wait_for 30 "[ -z \"\$(host_chan $x relid)\" ]" || r="$r; hvhost still has relid $x"
+done
+result "modprobe hvg_vmbus returns with a device for each of hvhost's $want offers" "$r"
 
 modprobe -r hvg_vmbus_test hvg_vmbus
 result "no kernel warning" "$(dmesg_bad)"
