@@ -360,6 +360,8 @@ cases=$(hvctl timesync inject 2>&1 | sed -n 's/.*(\(.*\)).*/\1/p')
 if [ -z "$cases" ]; then
 	skip "malformed IC messages refused" "hvhost offers no timesync inject"
 else
+	# No periodic SAMPLE meanwhile: each case must be the only message.
+	hvctl timesync interval 0 >/dev/null
 	for c in $cases; do
 		r=
 		k=$(expect "$c")
@@ -386,6 +388,7 @@ else
 			result "malformed IC message $c: refused, $k +1" "$r"
 		fi
 	done
+	hvctl timesync interval 5 >/dev/null
 	r=
 	date -s @978307200 >/dev/null
 	steps=$(stat steps)
