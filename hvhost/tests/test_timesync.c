@@ -63,12 +63,16 @@ static bool ts_negotiate_bytes(void)
 		3, 0, 0, 0, 1, 0, 0, 0,			/* framework 3.0 1.0 */
 		4, 0, 0, 0, 3, 0, 0, 0, 1, 0, 0, 0,	/* service 4.0 3.0 1.0 */
 	};
+	static const uint8_t oldest[] = {	/* the versions, oldest first */
+		1, 0, 0, 0, 3, 0, 0, 0,
+		1, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0,
+	};
 	uint8_t buf[IC_MSG_MAX];
 
-	CHECK_EQ(ts_build_negotiate(buf, sizeof(buf), 7, V(0, 0)), 56);
+	CHECK_EQ(ts_build_negotiate(buf, sizeof(buf), 7, V(0, 0), false), 56);
 	CHECK(!memcmp(buf, all, sizeof(all)));
 	/* A cap offers only that service version. */
-	CHECK_EQ(ts_build_negotiate(buf, sizeof(buf), 9, V(3, 0)), 48);
+	CHECK_EQ(ts_build_negotiate(buf, sizeof(buf), 9, V(3, 0), false), 48);
 	CHECK_EQ(pipe_hdr(buf).msgsize, 40);
 	CHECK_EQ(hdr(buf).msgsize, 20);
 	CHECK_EQ(hdr(buf).transaction_id, 9);
@@ -76,10 +80,17 @@ static bool ts_negotiate_bytes(void)
 	CHECK_EQ(le16_at(buf + 30), 1);
 	CHECK_EQ(le16_at(buf + 44), 3);
 	CHECK_EQ(le16_at(buf + 46), 0);
-	CHECK_EQ(ts_build_negotiate(buf, sizeof(buf), 9, V(1, 0)), 48);
+	CHECK_EQ(ts_build_negotiate(buf, sizeof(buf), 9, V(1, 0), false), 48);
 	CHECK_EQ(le16_at(buf + 44), 1);
+	/* Oldest first: the same versions, each list reversed. */
+	CHECK_EQ(ts_build_negotiate(buf, sizeof(buf), 7, V(0, 0), true), 56);
+	CHECK(!memcmp(buf, all, 36));
+	CHECK(!memcmp(buf + 36, oldest, sizeof(oldest)));
+	CHECK_EQ(ts_build_negotiate(buf, sizeof(buf), 9, V(3, 0), true), 48);
+	CHECK(!memcmp(buf + 36, oldest, 8));	/* framework 1.0 3.0 */
+	CHECK_EQ(le16_at(buf + 44), 3);
 	/* Too small a buffer, too many versions. */
-	CHECK_EQ(ts_build_negotiate(buf, 55, 7, V(0, 0)), 0);
+	CHECK_EQ(ts_build_negotiate(buf, 55, 7, V(0, 0), false), 0);
 	CHECK_EQ(ic_build_negotiate(buf, sizeof(buf), 1, ic_frameworks, 101,
 				    NULL, 0), 0);
 	return true;
@@ -149,7 +160,7 @@ static bool ts_negotiate_answers(void)
 	struct ic_negotiated n;
 	struct ic_request r;
 	struct ic_pending p;
-	uint32_t len = ts_build_negotiate(req, sizeof(req), 5, V(0, 0));
+	uint32_t len = ts_build_negotiate(req, sizeof(req), 5, V(0, 0), false);
 
 	ic_pending_init(&p);
 	CHECK_EQ(ic_next_trans_id(&p), 1);
@@ -211,7 +222,7 @@ static bool ts_negotiate_answers(void)
 	answer_negotiate(a, req, len, 1, 1, V(4, 0), V(3, 0));
 	CHECK_EQ(ic_parse_negotiate(&r, a, len, &n), IC_RESP_VERSION);
 	/* Capped at 3.0: 4.0 is no longer an answer. */
-	len = ts_build_negotiate(req, sizeof(req), 6, V(3, 0));
+	len = ts_build_negotiate(req, sizeof(req), 6, V(3, 0), false);
 	ic_pending_add(&p, 2, 0, req, len);
 	CHECK(ic_pending_take(&p, 2, &r));
 	answer_negotiate(a, req, len, 1, 1, V(3, 0), V(4, 0));
@@ -873,6 +884,100 @@ static bool ts_timer(void)
 	return true;
 }
 
+static bool ts_delay_args(void)
+{
+	uint64_t ref = 12345678;
+	int64_t ns = 0, h = 1000000000;
+
+	CHECK(ts_parse_delay("500", &ns) && ns == 500000000);
+	CHECK(ts_parse_delay("0.25", &ns) && ns == 250000);
+	CHECK(ts_parse_delay("0", &ns) && ns == 0);
+	CHECK(ts_parse_delay("60000", &ns) && ns == TS_MAX_DELAY_NS);
+	CHECK(!ts_parse_delay("60000.001", &ns));
+	CHECK(!ts_parse_delay("0.0001", &ns));
+	CHECK(!ts_parse_delay("-1", &ns));
+	CHECK(!ts_parse_delay("1e3", &ns));
+	CHECK(!ts_parse_delay("", &ns));
+	CHECK(!ts_parse_delay("99999999999999999999", &ns));
+	ts_backdate(&h, &ref, 500000000);
+	CHECK_EQ(h, 500000000);
+	CHECK_EQ(ref, 12345678 - 5000000);
+	ts_backdate(&h, &ref, 60 * TS_NSEC);	/* ref floors at 0 */
+	CHECK_EQ(ref, 0);
+	CHECK_EQ(h, 500000000 - 60 * TS_NSEC);
+	return true;
+}
+
+/* `timesync delay`: the next message only, both of its clocks backdated. */
+static bool ts_delay_e2e(void)
+{
+	struct tg t;
+	uint64_t now, ref;
+
+	CHECK(tg_open(&t, NULL));
+	CHECK(has(&t, "timesync delay -5", "error: bad MS"));
+	CHECK(has(&t, "timesync delay 60001", "error: bad MS"));
+	CHECK(has(&t, "timesync delay", "error: usage"));
+	CHECK(has(&t, "timesync delay 500", " delay_ns=500000000"));
+	CHECK(tg_negotiate(&t, V(4, 0)));
+	/* The SYNC at open is the next message: it takes the delay. */
+	CHECK_EQ(tg_recv(&t), HVP_IC_MSG_TIMESYNC);
+	now = NOW_1601() - 5000000;
+	CHECK(le64_at(t.msg + 28) >= now - 20000000);
+	CHECK(le64_at(t.msg + 28) <= now + 30000000);
+	/* The counter started with the fixture: it may floor at 0. */
+	ref = hv_time_ref_count(&t.g.fx.hv);
+	if (ref > 5000000) {
+		CHECK(le64_at(t.msg + 36) <= ref - 5000000);
+		CHECK(le64_at(t.msg + 36) + 10000000 > ref - 5000000);
+	} else {
+		CHECK_EQ(le64_at(t.msg + 36), 0);
+	}
+	CHECK(tg_answer(&t, t.len));
+	CHECK(has(&t, "timesync", " delay_ns=0"));
+	/* Then undelayed again. */
+	CHECK(has(&t, "timesync sample", " delay_ns=0"));
+	CHECK_EQ(tg_recv(&t), HVP_IC_MSG_TIMESYNC);
+	now = NOW_1601();
+	CHECK(le64_at(t.msg + 28) >= now - 20000000);
+	CHECK(tg_answer(&t, t.len));
+	CHECK(has(&t, "timesync delay 2.5", " delay_ns=2500000"));
+	CHECK(has(&t, "timesync sync", " delay_ns=2500000"));
+	CHECK_EQ(tg_recv(&t), HVP_IC_MSG_TIMESYNC);
+	CHECK(tg_answer(&t, t.len));
+	CHECK_EQ(field(&t, "timesync", "bad_responses"), 0);
+	tg_close(&t);
+	return true;
+}
+
+/* `timesync order oldest-first`: the NEGOTIATE lists reversed. */
+static bool ts_order_e2e(void)
+{
+	struct tg t;
+
+	CHECK(tg_open(&t, NULL));
+	CHECK(has(&t, "timesync order sideways", "error: bad order"));
+	CHECK(has(&t, "timesync order", "error: usage"));
+	CHECK(has(&t, "timesync order oldest-first",
+		  " offered=1.0,3.0,4.0 "));
+	CHECK(has(&t, "timesync", " order=oldest-first "));
+	CHECK(tg_reopen(&t));
+	CHECK_EQ(tg_recv(&t), HVP_IC_MSG_NEGOTIATE);
+	CHECK_EQ(le16_at(t.msg + 36), 1);
+	CHECK_EQ(le16_at(t.msg + 40), 3);
+	CHECK_EQ(le16_at(t.msg + 44), 1);
+	CHECK_EQ(le16_at(t.msg + 52), 4);
+	answer_negotiate(t.msg, t.msg, t.len, 1, 1, V(3, 0), V(4, 0));
+	CHECK(tg_answer(&t, t.len));
+	CHECK_EQ(tg_recv(&t), HVP_IC_MSG_TIMESYNC);
+	CHECK(has(&t, "timesync", " version=4.0 "));
+	CHECK(has(&t, "timesync", " framework=3.0 "));
+	CHECK(has(&t, "timesync order newest-first",
+		  " offered=4.0,3.0,1.0 "));
+	tg_close(&t);
+	return true;
+}
+
 TAP_SUITE(timesync_tests,
 	{ "timesync: NEGOTIATE bytes per version cap", ts_negotiate_bytes },
 	{ "timesync: version arguments", ts_parse_versions },
@@ -890,5 +995,10 @@ TAP_SUITE(timesync_tests,
 	  ts_versions_and_failures },
 	{ "timesync: every inject case through the ring", ts_inject_e2e },
 	{ "timesync: periodic SAMPLE timer", ts_timer },
+	{ "timesync: delay arguments, backdating", ts_delay_args },
+	{ "timesync: delay MS backdates the next message only",
+	  ts_delay_e2e },
+	{ "timesync: order oldest-first reverses the NEGOTIATE lists",
+	  ts_order_e2e },
 	{ "timesync: host time probe (HVEMU_OP_TEST), malformed requests",
 	  ts_time_probe });

@@ -123,15 +123,49 @@ uint32_t ts_build(void *buf, uint32_t size, struct hvp_ic_version fw,
 			sizeof(d));
 }
 
-uint32_t ts_build_negotiate(void *buf, uint32_t size, uint8_t tid,
-			    struct hvp_ic_version cap)
+/* @n versions of @src into @dst, reversed if @rev. */
+static void copy_versions(struct hvp_ic_version *dst,
+			  const struct hvp_ic_version *src, unsigned int n,
+			  bool rev)
 {
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		dst[i] = src[rev ? n - 1 - i : i];
+}
+
+uint32_t ts_build_negotiate(void *buf, uint32_t size, uint8_t tid,
+			    struct hvp_ic_version cap, bool oldest_first)
+{
+	struct hvp_ic_version fw[IC_NR_FRAMEWORKS];
+	struct hvp_ic_version svc[ARRAY_SIZE(all_versions)];
+
+	copy_versions(fw, ic_frameworks, IC_NR_FRAMEWORKS, oldest_first);
+	copy_versions(svc, all_versions, ARRAY_SIZE(all_versions),
+		      oldest_first);
 	if (cap.major)
-		return ic_build_negotiate(buf, size, tid, ic_frameworks,
+		return ic_build_negotiate(buf, size, tid, fw,
 					  IC_NR_FRAMEWORKS, &cap, 1);
-	return ic_build_negotiate(buf, size, tid, ic_frameworks,
-				  IC_NR_FRAMEWORKS, all_versions,
+	return ic_build_negotiate(buf, size, tid, fw, IC_NR_FRAMEWORKS, svc,
 				  ARRAY_SIZE(all_versions));
+}
+
+bool ts_parse_delay(const char *s, int64_t *ns)
+{
+	int64_t us;
+
+	if (!ts_parse_fixed(s, 3, false, TS_MAX_DELAY_NS / 1000, &us))
+		return false;
+	*ns = us * 1000;
+	return true;
+}
+
+void ts_backdate(int64_t *host_ns, uint64_t *ref, uint64_t delay_ns)
+{
+	uint64_t ticks = delay_ns / 100;
+
+	*host_ns -= (int64_t)delay_ns;
+	*ref = *ref > ticks ? *ref - ticks : 0;
 }
 
 /* Fault injection: malformed messages the guest must survive. */
@@ -206,7 +240,7 @@ static int inject_negotiate(enum inject_case c, uint8_t *buf, uint32_t size,
 					  all_versions,
 					  ARRAY_SIZE(all_versions));
 	default:
-		len = ts_build_negotiate(buf, size, tid, ic_ver(0, 0));
+		len = ts_build_negotiate(buf, size, tid, ic_ver(0, 0), false);
 		put_counts(buf, c == INJ_NEG_COUNT ? 101 : IC_NR_FRAMEWORKS,
 			   c == INJ_NEG_COUNT ? ARRAY_SIZE(all_versions) :
 			   0xffff);
@@ -280,6 +314,8 @@ struct ts_host {
 	bool timer_armed;
 	struct ts_clock clock;
 	struct hvp_ic_version cap;	/* 0.0: offer all */
+	bool oldest_first;		/* NEGOTIATE lists oldest first */
+	uint64_t delay_ns;		/* the next SYNC/SAMPLE's backdating */
 	uint64_t interval_ns;
 	struct ts_chan *chans;		/* open channels, newest first */
 	uint64_t samples_sent, syncs_sent, responses, bad_responses;
@@ -347,7 +383,7 @@ static void negotiate(struct ts_chan *t)
 	uint64_t id = ic_next_trans_id(&t->pending);
 	uint8_t msg[IC_MSG_MAX];
 	uint32_t len = ts_build_negotiate(msg, sizeof(msg), (uint8_t)id,
-					  host.cap);
+					  host.cap, host.oldest_first);
 
 	t->state = TS_NEGOTIATING;
 	t->negotiations++;
@@ -362,6 +398,7 @@ struct ts_sent {
 	uint64_t trans_id;
 	int64_t host_ns;
 	uint64_t parent_time, ref_time;
+	uint64_t delay_ns;	/* backdated by (`timesync delay`) */
 };
 
 static int send_time(struct ts_chan *t, uint8_t flags, struct ts_sent *s)
@@ -374,6 +411,10 @@ static int send_time(struct ts_chan *t, uint8_t flags, struct ts_sent *s)
 	/* Both clocks read back to back: the guest corrects by their pair. */
 	s->ref_time = vsp_time_ref_count(t->ch);
 	s->host_ns = host_now();
+	/* As if sent now but stamped delay_ns ago: delayed in flight. */
+	s->delay_ns = host.delay_ns;
+	host.delay_ns = 0;
+	ts_backdate(&s->host_ns, &s->ref_time, s->delay_ns);
 	s->parent_time = ts_unix_to_1601(s->host_ns);
 	len = ts_build(msg, sizeof(msg), t->fw, t->svc, (uint8_t)s->trans_id,
 		       flags, s->parent_time, s->ref_time);
@@ -384,10 +425,11 @@ static int send_time(struct ts_chan *t, uint8_t flags, struct ts_sent *s)
 		host.syncs_sent++;
 	else if (!err)
 		host.samples_sent++;
-	hv_trace("timesync: relid %u: -> %s parent_time=%llu ref=%llu%s",
+	hv_trace("timesync: relid %u: -> %s parent_time=%llu ref=%llu delay_ns=%llu%s",
 		 vsp_relid(t->ch), flags == HVP_TS_FLAG_SYNC ? "SYNC" : "SAMPLE",
 		 (unsigned long long)s->parent_time,
-		 (unsigned long long)s->ref_time, err ? " (failed)" : "");
+		 (unsigned long long)s->ref_time,
+		 (unsigned long long)s->delay_ns, err ? " (failed)" : "");
 	return err;
 }
 
@@ -530,6 +572,8 @@ int timesync_host_init(struct loop *loop)
 
 	host.clock = (struct ts_clock){ .drift_base_ns = hv_monotonic_ns() };
 	host.cap = ic_ver(0, 0);
+	host.oldest_first = false;
+	host.delay_ns = 0;
 	host.interval_ns = TS_DEFAULT_INTERVAL_NS;
 	host.samples_sent = host.syncs_sent = host.responses = 0;
 	host.bad_responses = host.negotiations = host.injected = 0;
@@ -592,22 +636,27 @@ static void ppm_str(int64_t ppb, char *buf, size_t size)
 static void show(struct strbuf *out)
 {
 	struct ts_chan *t, *first = NULL;
-	char v[16] = "none", ppm[32], offered[32] = "4.0,3.0,1.0";
+	char v[16] = "none", fw[16] = "none", ppm[32];
+	char offered[32] = "4.0,3.0,1.0";
 	unsigned int n = 0;
 
 	for (t = host.chans; t; t = t->next, n++)
 		first = t;	/* the oldest open channel */
-	if (first && first->state == TS_READY)
+	if (first && first->state == TS_READY) {
 		version_str(first->svc, v, sizeof(v));
+		version_str(first->fw, fw, sizeof(fw));
+	}
 	if (host.cap.major)
 		version_str(host.cap, offered, sizeof(offered));
+	else if (host.oldest_first)
+		snprintf(offered, sizeof(offered), "1.0,3.0,4.0");
 	ppm_str(host.clock.drift_ppb, ppm, sizeof(ppm));
 	sb_printf(out, "host_time_ns=%lld shift_ns=%lld drift_ppm=%s "
 		  "version=%s samples_sent=%llu syncs_sent=%llu responses=%llu "
 		  "bad_responses=%llu offered=%s interval_ms=%llu state=%s "
 		  "relid=%u channels=%u drift_ns=%lld negotiations=%llu "
 		  "injected=%llu inject_responses=%llu send_errors=%llu "
-		  "last_bad=%s\n",
+		  "last_bad=%s framework=%s order=%s delay_ns=%llu\n",
 		  (long long)host_now(), (long long)host.clock.shift_ns, ppm,
 		  v, (unsigned long long)host.samples_sent,
 		  (unsigned long long)host.syncs_sent,
@@ -621,7 +670,9 @@ static void show(struct strbuf *out)
 		  (unsigned long long)host.injected,
 		  (unsigned long long)host.inject_responses,
 		  (unsigned long long)host.send_errors,
-		  host.last_bad ? ic_resp_err_name(host.last_bad) : "none");
+		  host.last_bad ? ic_resp_err_name(host.last_bad) : "none",
+		  fw, host.oldest_first ? "oldest-first" : "newest-first",
+		  (unsigned long long)host.delay_ns);
 }
 
 /* `timesync sync|sample`: one line per agreed channel. */
@@ -638,12 +689,14 @@ static const char *send_now(uint8_t flags, struct strbuf *out)
 			return "send failed (ring full?)";
 		any = true;
 		sb_printf(out, "relid=%u trans_id=%llu flags=%s "
-			  "host_time_ns=%lld parent_time=%llu ref_time=%llu\n",
+			  "host_time_ns=%lld parent_time=%llu ref_time=%llu "
+			  "delay_ns=%llu\n",
 			  vsp_relid(t->ch), (unsigned long long)s.trans_id,
 			  flags == HVP_TS_FLAG_SYNC ? "sync" : "sample",
 			  (long long)s.host_ns,
 			  (unsigned long long)s.parent_time,
-			  (unsigned long long)s.ref_time);
+			  (unsigned long long)s.ref_time,
+			  (unsigned long long)s.delay_ns);
 	}
 	return any ? NULL : "no timesync channel has negotiated";
 }
@@ -689,7 +742,7 @@ static const char *inject(int argc, char **argv, struct strbuf *out)
 	return NULL;
 }
 
-/* shift, drift, version or interval; prints the state. */
+/* shift, drift, version, interval, delay or order; prints the state. */
 static const char *set_knob(int argc, char **argv, struct strbuf *out)
 {
 	const char *sub = argv[1];
@@ -697,7 +750,7 @@ static const char *set_knob(int argc, char **argv, struct strbuf *out)
 	int64_t x;
 
 	if (argc != 3)
-		return "usage: timesync shift|drift|version|interval VALUE";
+		return "usage: timesync shift|drift|version|interval|delay|order VALUE";
 	if (!strcmp(sub, "shift")) {
 		if (!ts_parse_fixed(argv[2], 9, true, TS_MAX_SHIFT_NS, &x))
 			return "bad SECONDS (decimal, |s| <= 3000000000)";
@@ -710,6 +763,15 @@ static const char *set_knob(int argc, char **argv, struct strbuf *out)
 		if (!ts_parse_version(argv[2], &v))
 			return "bad version (1.0 3.0 4.0 all)";
 		timesync_set_version(v);
+	} else if (!strcmp(sub, "delay")) {
+		if (!ts_parse_delay(argv[2], &x))
+			return "bad MS (decimal, 3 places, 0 .. 60000)";
+		host.delay_ns = (uint64_t)x;
+	} else if (!strcmp(sub, "order")) {
+		if (strcmp(argv[2], "oldest-first") &&
+		    strcmp(argv[2], "newest-first"))
+			return "bad order (oldest-first newest-first)";
+		host.oldest_first = !strcmp(argv[2], "oldest-first");
 	} else {
 		if (!ts_parse_fixed(argv[2], 9, false, TS_MAX_INTERVAL_NS,
 				    &x) || (x && x < TS_NSEC / 100))
@@ -738,17 +800,20 @@ static const char *cmd_timesync(void *opaque, int argc, char **argv,
 	if (!strcmp(sub, "inject"))
 		return inject(argc, argv, out);
 	if (!strcmp(sub, "shift") || !strcmp(sub, "drift") ||
-	    !strcmp(sub, "version") || !strcmp(sub, "interval"))
+	    !strcmp(sub, "version") || !strcmp(sub, "interval") ||
+	    !strcmp(sub, "delay") || !strcmp(sub, "order"))
 		return set_knob(argc, argv, out);
 	return "usage: timesync [show|sync|sample|shift SECONDS|drift PPM|"
-	       "version X.Y|all|interval SECONDS|inject CASE]";
+	       "version X.Y|all|interval SECONDS|delay MS|"
+	       "order oldest-first|newest-first|inject CASE]";
 }
 
 int timesync_ctl_register(struct ctl_cmds *cmds)
 {
 	const struct ctl_command cmd = {
 		"timesync", "[show|sync|sample|shift SECONDS|drift PPM|"
-		"version X.Y|all|interval SECONDS|inject CASE]",
+		"version X.Y|all|interval SECONDS|delay MS|"
+		"order oldest-first|newest-first|inject CASE]",
 		"the host clock the timesync device sends, fault injection",
 		cmd_timesync, NULL,
 	};

@@ -21,6 +21,8 @@
 #define TS_MAX_SHIFT_NS		(3000000000ll * TS_NSEC)
 /* Drift in parts per billion; +-10% at most. */
 #define TS_MAX_DRIFT_PPB	100000000ll
+/* The longest `timesync delay`: 60 s. */
+#define TS_MAX_DELAY_NS		(60 * TS_NSEC)
 /* NEGOTIATEs per open before a channel that answers badly is given up. */
 #define TS_MAX_NEGOTIATIONS	3
 
@@ -58,9 +60,22 @@ bool ts_parse_version(const char *s, struct hvp_ic_version *v);
 uint32_t ts_build(void *buf, uint32_t size, struct hvp_ic_version fw,
 		  struct hvp_ic_version svc, uint8_t tid, uint8_t flags,
 		  uint64_t parent_time, uint64_t ref_time);
-/* The NEGOTIATE for a version cap (0.0: 4.0, 3.0 and 1.0). */
+/*
+ * The NEGOTIATE for a version cap (0.0: 4.0, 3.0 and 1.0), framework and
+ * service versions listed newest first, or oldest first with @oldest_first.
+ */
 uint32_t ts_build_negotiate(void *buf, uint32_t size, uint8_t tid,
-			    struct hvp_ic_version cap);
+			    struct hvp_ic_version cap, bool oldest_first);
+/*
+ * A time in milliseconds, "I[.F]" (3 decimals at most), 0 ..
+ * TS_MAX_DELAY_NS, into ns.
+ */
+bool ts_parse_delay(const char *s, int64_t *ns);
+/*
+ * The host time and TIME_REF_COUNT that a message sent at @host_ns and
+ * @ref would carry had it been stamped @delay_ns earlier (ref floored at 0).
+ */
+void ts_backdate(int64_t *host_ns, uint64_t *ref, uint64_t delay_ns);
 
 /* Names of the malformed messages `timesync inject` sends. */
 const char *ts_inject_name(unsigned int i);

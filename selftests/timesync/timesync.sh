@@ -4,8 +4,11 @@
 # clock set to 2001 is stepped to host time at load; a host clock shift
 # with a SYNC moves it by the shift; the PTP clock "hyperv" reads host
 # time; step=0 leaves the clock alone while the PTP clock tracks; service
-# versions 1.0, 3.0, 4.0; chronyd selects the PTP clock; unload/reload;
-# malformed IC messages survived.
+# versions 1.0, 3.0, 4.0 (highest common, whatever order hvhost lists
+# them in); a SYNC delayed in flight is compensated from 4.0 on; a SAMPLE
+# does not step; the offset statistic; PTP frequency adjustment refused;
+# SAMPLEs every 5 s by default; chronyd selects the PTP clock;
+# unload/reload; each malformed IC message refused and counted once.
 #
 # Host time is read from hvhost, never from the guest: hvg_timesync_probe
 # (probe.c) asks hvhost's test service for the timesync device's host
@@ -102,6 +105,38 @@ load() {	# load [PARAMS]: load, wait for a negotiated channel and a sample
 	wait_for 20 '[ "$(stat samples)" -ge 1 ]'
 }
 
+# delayed_sync VERSION: a SYNC stamped 500 ms before it is sent, as one
+# delayed in flight. From 4.0 its reference time dates it: the guest adds
+# the 500 ms and lands on host time. Before 4.0 nothing dates it: the
+# guest, as upstream's hv_util (adj_guesttime with the receipt's own
+# reference time), takes it as sent on receipt and lands 500 ms behind.
+delayed_sync() {
+	r=
+	hvctl timesync interval 0 >/dev/null	# no SAMPLE takes the delay
+	steps=$(stat steps)
+	out=$(hvctl timesync delay 500 2>&1 && hvctl timesync sync 2>&1)
+	echo "$out" | grep -q 'flags=sync .* delay_ns=500000000' ||
+		r="SYNC not sent with the delay: $(echo $out)"
+	wait_for 20 "[ \"\$(stat steps)\" -gt $steps ]" || r="$r no step"
+	probe || r="$r $err"
+	d=$(stat last_delay_ns)
+	echo "# $1: delayed SYNC: wall - host $(us "${off:-0}"), last_delay_ns=$d"
+	if [ "$1" = 4.0 ]; then
+		[ "$(abs "${off:-999999999}")" -lt 100000000 ] ||
+			r="$r wall - host $(us "${off:-0}"), not within 100 ms"
+		[ "$(abs $((d - 500000000)))" -lt 50000000 ] ||
+			r="$r last_delay_ns=$d, not 500 ms +- 50 ms"
+		what="compensated: clock within 100 ms of host, last_delay_ns 500 ms +- 50 ms"
+	else
+		[ "$(abs $((${off:-0} + 500000000)))" -lt 100000000 ] ||
+			r="$r wall - host $(us "${off:-0}"), not -500 ms +- 100 ms"
+		[ "$d" = 0 ] || r="$r last_delay_ns=$d, not 0"
+		what="not dated (as upstream): clock 500 ms +- 100 ms behind, last_delay_ns 0"
+	fi
+	hvctl timesync interval 5 >/dev/null
+	result "service version $1: SYNC delayed 500 ms in flight $what" "$r"
+}
+
 if ! hvctl timesync show >/dev/null 2>&1; then
 	skip "timesync" "hvhost has no timesync device"
 	exit 0
@@ -128,8 +163,17 @@ load || r="hvg_timesync did not load or got no sample: $(cat $stats 2>/dev/null 
 result "hvg_timesync loads, negotiates and steps the clock" "$r"
 wall_near 100
 result "clock set to 2001 before load is within 100 ms of host time" "$err"
-result "service version 4.0 with hvhost's default offer" \
-	"$([ "$(stat service_version)" = 4.0 ] || echo "service_version=$(stat service_version)")"
+# hvhost offers framework 3.0,1.0 and service 4.0,3.0,1.0: the highest
+# common pair is 3.0/4.0, on both sides.
+r=
+for k in framework_version service_version; do
+	echo "# guest $k=$(stat $k)"
+done
+[ "$(stat framework_version)" = 3.0 ] || r="framework_version=$(stat framework_version)"
+[ "$(stat service_version)" = 4.0 ] || r="$r service_version=$(stat service_version)"
+[ "$(host framework)" = 3.0 ] && [ "$(host version)" = 4.0 ] ||
+	r="$r host says framework=$(host framework) version=$(host version)"
+result "framework 3.0, service 4.0 with hvhost's default offer" "$r"
 
 ptp=$(find_ptp)
 result "PTP clock named hyperv registered" "$([ -c "$ptp" ] || echo 'no /sys/class/ptp/*/clock_name = hyperv')"
@@ -137,18 +181,37 @@ ptp_near 50
 result "PTP clock reads within 50 ms of host time" "$err"
 # phc_ctl exits 0 either way: its message tells.
 r=
-for c in "set 0" "adj 1"; do
+for c in "set 0" "adj 1" "freq 0"; do
 	phc_ctl -q "$ptp" $c 2>&1 | grep -q "Operation not supported" ||
 		r="$r '$c' not refused with EOPNOTSUPP: $(phc_ctl -q "$ptp" $c 2>&1)"
 done
-result "PTP settime and adjtime refused" "$r"
+# A non-zero frequency stops in the PTP core, as upstream's (max_adj 0).
+phc_ctl -q "$ptp" freq 100 2>&1 | grep -q "Numerical result out of range" ||
+	r="$r 'freq 100' not refused with ERANGE: $(phc_ctl -q "$ptp" freq 100 2>&1)"
+result "PTP settime, adjtime and frequency adjustment refused" "$r"
+
+# hvhost's default SAMPLE interval is 5 s: over 10 s the guest counts
+# about 2 samples (1 to 3: the window's edges and a slow guest).
+r=
+[ "$(host interval_ms)" = 5000 ] || r="host interval_ms=$(host interval_ms)"
+s0=$(stat samples) h0=$(host samples_sent)
+sleep 10
+s1=$(stat samples) h1=$(host samples_sent)
+echo "# in 10 s: guest samples +$((s1 - s0)), host samples_sent +$((h1 - h0))"
+[ $((s1 - s0)) -ge 1 ] && [ $((s1 - s0)) -le 3 ] ||
+	r="$r guest samples +$((s1 - s0)) in 10 s, not 1..3"
+[ $((h1 - h0)) -ge 1 ] && [ $((h1 - h0)) -le 3 ] ||
+	r="$r host samples_sent +$((h1 - h0)) in 10 s, not 1..3"
+result "default SAMPLE interval 5 s: 1..3 samples in 10 s" "$r"
 
 # +1 h: the jump is the change of CLOCK_REALTIME - CLOCK_MONOTONIC (exact:
 # a step moves it, elapsed time does not), and the guest's wall clock must
 # follow the host's shift: wall - host before and after stay within 100 ms
 # of each other. A SYNC just before starts it from host time: the guest's
 # clock drifts between SYNCs (under TCG its rate is only as good as its
-# TSC calibration), which is not the jump.
+# TSC calibration), which is not the jump. No periodic SAMPLE meanwhile:
+# it would overwrite the SYNC's last_offset_ns.
+hvctl timesync interval 0 >/dev/null
 steps=$(stat steps)
 hvctl timesync sync >/dev/null
 wait_for 20 "[ \"\$(stat steps)\" -gt $steps ]"
@@ -166,12 +229,37 @@ echo "# wall clock stepped by $(us "$jump") (3600 s = 3600000000 us); wall - hos
 [ "$(abs $((off - off0)))" -lt 100000000 ] ||
 	r="$r wall - host went from $(us "$off0") to $(us "$off")"
 result "host shift +1 h with SYNC moves the guest clock by 1 h +- 100 ms" "$r"
+lo=$(stat last_offset_ns)
+echo "# last_offset_ns=$lo"
+[ "$(abs $((lo - 3600000000000)))" -lt 100000000 ]
+result "last_offset_ns after the +1 h SYNC is 3600 s +- 100 ms" \
+	"$([ $? = 0 ] || echo "last_offset_ns=$lo")"
+hvctl timesync interval 5 >/dev/null
 wall_near 100
 result "after the shift the clock is within 100 ms of host time" "$err"
 ptp_near 50
 result "after the shift the PTP clock is within 50 ms of host time" "$err"
-hvctl timesync shift -3600 >/dev/null && hvctl timesync sync >/dev/null
+hvctl timesync shift 0 >/dev/null && hvctl timesync sync >/dev/null
 wait_for 20 "[ \"\$(stat steps)\" -gt $((steps + 1)) ]"
+
+# A SAMPLE does not step, with step=1: after a +10 s host shift and a
+# SAMPLE the wall clock is 10 s behind host time, the PTP clock is not.
+steps=$(stat steps) samples=$(stat samples)
+r=
+probe || r="before: $err"
+off0=$off
+out=$(hvctl timesync shift 10 2>&1 && hvctl timesync sample 2>&1) || r="$r hvctl: $out"
+wait_for 10 "[ \"\$(stat samples)\" -gt $samples ]" || r="$r SAMPLE not seen"
+usleep 500000	# time for a wrong step to happen
+[ "$(stat steps)" = "$steps" ] || r="$r steps $steps -> $(stat steps)"
+probe || r="$r after: $err"
+echo "# wall - host $(us "$off0") before, $(us "$off") after the +10 s SAMPLE; last_offset_ns=$(stat last_offset_ns)"
+[ "$(abs $((off - off0 + 10000000000)))" -lt 100000000 ] ||
+	r="$r wall - host went from $(us "$off0") to $(us "$off"), not -10 s +- 100 ms"
+ptp_near 50 || r="$r $err"
+result "SAMPLE after a +10 s host shift: no step, wall - host -10 s, PTP clock on host time" "$r"
+hvctl timesync shift 0 >/dev/null && hvctl timesync sync >/dev/null
+wait_for 20 "[ \"\$(stat steps)\" -gt $steps ]"
 
 # step=0: SYNC leaves the clock at 2001; the PTP clock still tracks.
 modprobe -r hvg_timesync
@@ -183,9 +271,13 @@ wait_for 10 '[ "$(stat syncs)" -ge 2 ]' || r="$r second SYNC not seen"
 now=$(date +%s)
 [ "$now" -lt 1000000000 ] || r="$r clock moved to $now"
 [ "$(stat steps)" = 0 ] || r="$r steps=$(stat steps)"
-probe && [ "$off" -lt -$((24 * 365 * 86400))000000000 ] ||
+probe && [ "$off" -lt -$((25 * 365 * 86400))000000000 ] ||
 	r="$r wall - host = ${off:-?} ns: not left 25 years behind ($err)"
-result "step=0: SYNC leaves the clock alone" "$r"
+lo=$(stat last_offset_ns)
+echo "# step=0: last_offset_ns=$lo"
+[ "$lo" -gt $((25 * 365 * 86400))000000000 ] ||
+	r="$r last_offset_ns=$lo, not > 25 years"
+result "step=0: SYNC leaves the clock alone; last_offset_ns > 25 years" "$r"
 ptp=$(find_ptp)
 ptp_near 50
 result "step=0: PTP clock still within 50 ms of host time" "$err"
@@ -201,9 +293,24 @@ for v in 1.0 3.0 4.0; do
 	[ "$(host version)" = "$v" ] || r="$r host says version=$(host version)"
 	wall_near 100 || r="$r $err"
 	result "service version $v: negotiated, clock stepped within 100 ms" "$r"
+	delayed_sync "$v"
 	modprobe -r hvg_timesync
 done
 hvctl timesync version all >/dev/null
+
+# Highest common, not first listed: hvhost lists oldest first, the guest
+# still picks framework 3.0 and service 4.0.
+r=
+out=$(hvctl timesync order oldest-first 2>&1) || r="hvctl: $out"
+echo "$out" | grep -q ' offered=1.0,3.0,4.0 ' || r="$r host offers: $out"
+load || r="$r no sample"
+[ "$(stat framework_version)" = 3.0 ] || r="$r framework_version=$(stat framework_version)"
+[ "$(stat service_version)" = 4.0 ] || r="$r service_version=$(stat service_version)"
+[ "$(host framework)" = 3.0 ] && [ "$(host version)" = 4.0 ] ||
+	r="$r host says framework=$(host framework) version=$(host version)"
+result "versions listed oldest first: framework 3.0, service 4.0 chosen" "$r"
+hvctl timesync order newest-first >/dev/null
+modprobe -r hvg_timesync
 
 # Unload/reload: the PTP clock goes and comes back, the host sees the
 # channel closed and reopened, the clock is synced again.
@@ -233,27 +340,64 @@ kill "$(cat /run/chrony/chronyd.pid 2>/dev/null)" 2>/dev/null
 wait_for 10 '! [ -e /run/chrony/chronyd.pid ]'
 
 # Malformed IC messages: each is survived (no oops: the runner checks the
-# console), counted, and timesync still works afterwards.
+# console) and refused, counted once by the counter for its kind; then a
+# SYNC still steps the clock. ts-flags (neither SYNC nor SAMPLE set) is
+# well-formed and answered S_OK but not used, as upstream (which steps on
+# SYNC only): accepted by design, no counter moves.
+expect() {
+	case $1 in
+	short-pipe | short-header | pipe-msgsize | ic-msgsize) echo ic_malformed ;;
+	negotiate-count | negotiate-svc-count | negotiate-overflow) echo ic_malformed ;;
+	ic-flags | msg-version) echo ic_malformed ;;
+	negotiate-fw-zero) echo ic_no_match ;;
+	unknown-msgtype | short-body | time-*) echo bad_samples ;;
+	ts-flags) echo none ;;
+	*) echo unknown ;;
+	esac
+}
+bad() { echo $(($(stat ic_malformed) + $(stat bad_samples) + $(stat ic_no_match))); }
 cases=$(hvctl timesync inject 2>&1 | sed -n 's/.*(\(.*\)).*/\1/p')
 if [ -z "$cases" ]; then
-	skip "malformed IC messages survived" "hvhost offers no timesync inject"
+	skip "malformed IC messages refused" "hvhost offers no timesync inject"
 else
-	r=
-	bad0=$(($(stat ic_malformed) + $(stat bad_samples) + $(stat ic_no_match)))
+	# No periodic SAMPLE meanwhile: each case must be the only message.
+	hvctl timesync interval 0 >/dev/null
 	for c in $cases; do
-		hvctl timesync inject "$c" >/dev/null || r="$r inject $c failed"
+		r=
+		k=$(expect "$c")
+		[ "$k" != unknown ] || r="no expectation for case $c"
+		b0=$(bad) m0=$(stat ic_messages) a0=$(host inject_responses)
+		k0=0
+		[ "$k" = none ] || [ "$k" = unknown ] || k0=$(stat "$k")
+		out=$(hvctl timesync inject "$c" 2>&1) || r="$r inject: $out"
+		# Seen: counted, or answered (the guest answers what it parses).
+		wait_for 5 "[ \$(bad) -gt $b0 ] || [ \$(host inject_responses) -gt $a0 ]" ||
+			r="$r not seen by the guest"
+		usleep 200000	# a second count would show by now
+		db=$(($(bad) - b0))
+		echo "# $c: bad +$db, ic_messages +$(($(stat ic_messages) - m0)), answered +$(($(host inject_responses) - a0))"
+		if [ "$k" = none ]; then
+			[ "$db" = 0 ] || r="$r counted as bad (+$db)"
+			[ $(($(stat ic_messages) - m0)) = 1 ] || r="$r not handled once"
+			[ $(($(host inject_responses) - a0)) = 1 ] || r="$r not answered"
+			result "malformed IC message $c: accepted by design (answered, ignored)" "$r"
+		else
+			[ "$db" = 1 ] || r="$r bad counters +$db, not +1"
+			[ "$k" = unknown ] || [ $(($(stat "$k") - k0)) = 1 ] ||
+				r="$r $k +$(($(stat "$k") - k0)), not +1"
+			result "malformed IC message $c: refused, $k +1" "$r"
+		fi
 	done
-	usleep 500000
-	bad1=$(($(stat ic_malformed) + $(stat bad_samples) + $(stat ic_no_match)))
-	echo "# $((bad1 - bad0)) of $(echo $cases | wc -w) injected messages refused"
-	[ $bad1 -gt $bad0 ] || r="$r none refused"
+	hvctl timesync interval 5 >/dev/null
+	r=
 	date -s @978307200 >/dev/null
 	steps=$(stat steps)
 	hvctl timesync sync >/dev/null || r="$r sync failed"
 	wait_for 10 "[ \"\$(stat steps)\" -gt $steps ]" || r="$r no step after injection"
 	wall_near 100 || r="$r $err"
 	[ "$(host last_bad)" = none ] || r="$r host saw a bad answer: $(host last_bad)"
-	result "malformed IC messages survived; timesync works after them" "$r"
+	[ "$(stat service_version)" = 4.0 ] || r="$r service_version=$(stat service_version)"
+	result "after the malformed messages a SYNC steps the clock within 100 ms" "$r"
 fi
 
 # rmmod: modprobe -r would also try hvg_hvcall, which hvg_vmbus still uses.
