@@ -640,6 +640,40 @@ static const char *a_pkt_gpa(struct inj_args *a)
 		      sizeof(ext), &resp, sizeof(resp));
 }
 
+/* Transfer pages: range_count COUNT, one range present (COUNT 1 is valid). */
+static const char *a_pkt_xfer(struct inj_args *a)
+{
+	struct hvp_echo_resp resp = { .op = HVP_ECHO_OP_FILL };
+	const char *err = NULL;
+	struct vsp_channel *ch = open_chan(a, &err);
+	/* pageset id 1, range_count, then one range: 512 bytes at 0 */
+	uint32_t ext[4] = { 1, 0, 512, 0 }, count;
+
+	if (!ch)
+		return err;
+	if (!arg_u32(a, 1, 5, &count))
+		return "RELID [COUNT]: a number";
+	ext[1] = count;
+	return send_n(a, ch, HVP_PKT_DATA_USING_XFER_PAGES, 0, ext,
+		      sizeof(ext), &resp, sizeof(resp));
+}
+
+/*
+ * Not malformed: runs the host's receive path for RELID as a guest signal
+ * would, e.g. after `echo mode RELID drop` ends a pause whose ring is full
+ * (the guest does not signal a non-empty ring).
+ */
+static const char *a_kick(struct inj_args *a)
+{
+	const char *err = NULL;
+	struct vsp_channel *ch = open_chan(a, &err);
+
+	if (!ch)
+		return err;
+	chan_kick(ch);
+	return NULL;
+}
+
 static const struct inj_case cases[] = {
 	{ "short", "TYPE [LEN]", "a host message type below its minimum "
 	  "length (default: one byte short)", 1, 2, b_short, NULL },
@@ -697,6 +731,11 @@ static const struct inj_case cases[] = {
 	  "(default 0x7f)", 1, 2, NULL, a_pkt_type },
 	{ "pkt-gpa", "RELID [COUNT]", "a GPA-direct packet whose range_count "
 	  "(default 5) does not match its one range", 1, 2, NULL, a_pkt_gpa },
+	{ "pkt-xfer", "RELID [COUNT]", "a transfer-page packet with "
+	  "range_count COUNT (default 5) and one range (1 is well-formed)",
+	  1, 2, NULL, a_pkt_xfer },
+	{ "kick", "RELID", "no packet: read RELID's guest->host ring now, as "
+	  "on a guest signal", 1, 1, NULL, a_kick },
 };
 
 static const struct inj_case *find_case(const char *name)
