@@ -623,39 +623,43 @@ static const char *a_pkt_type(struct inj_args *a)
 		      sizeof(payload));
 }
 
-/* GPA-direct: range_count COUNT, ranges for one range of one page. */
-static const char *a_pkt_gpa(struct inj_args *a)
+/*
+ * A packet of @type whose extension @ext (range_count at ext[1]) holds
+ * one range, with range_count set to the COUNT argument (default 5; 1 is
+ * refused unless @one_ok).
+ */
+static const char *range_count_case(struct inj_args *a, uint16_t type,
+				    uint32_t *ext, uint32_t ext_len,
+				    bool one_ok)
 {
 	struct hvp_echo_resp resp = { .op = HVP_ECHO_OP_FILL };
 	const char *err = NULL;
 	struct vsp_channel *ch = open_chan(a, &err);
-	uint32_t ext[6] = { 0, 0, 4096, 0, 0x100, 0 }, count;
 
 	if (!ch)
 		return err;
-	if (!arg_u32(a, 1, 5, &count) || count == 1)
-		return "RELID [COUNT]: a range count other than 1";
-	ext[1] = count;
-	return send_n(a, ch, HVP_PKT_DATA_USING_GPA_DIRECT, 0, ext,
-		      sizeof(ext), &resp, sizeof(resp));
+	if (!arg_u32(a, 1, 5, &ext[1]) || (!one_ok && ext[1] == 1))
+		return one_ok ? "RELID [COUNT]: a number" :
+		       "RELID [COUNT]: a range count other than 1";
+	return send_n(a, ch, type, 0, ext, ext_len, &resp, sizeof(resp));
 }
 
-/* Transfer pages: range_count COUNT, one range present (COUNT 1 is valid). */
+/* GPA-direct: one range of one page (4096 bytes at 0 of PFN 0x100). */
+static const char *a_pkt_gpa(struct inj_args *a)
+{
+	uint32_t ext[6] = { 0, 0, 4096, 0, 0x100, 0 };
+
+	return range_count_case(a, HVP_PKT_DATA_USING_GPA_DIRECT, ext,
+				sizeof(ext), false);
+}
+
+/* Transfer pages: pageset 1, one range of 512 bytes at 0. */
 static const char *a_pkt_xfer(struct inj_args *a)
 {
-	struct hvp_echo_resp resp = { .op = HVP_ECHO_OP_FILL };
-	const char *err = NULL;
-	struct vsp_channel *ch = open_chan(a, &err);
-	/* pageset id 1, range_count, then one range: 512 bytes at 0 */
-	uint32_t ext[4] = { 1, 0, 512, 0 }, count;
+	uint32_t ext[4] = { 1, 0, 512, 0 };
 
-	if (!ch)
-		return err;
-	if (!arg_u32(a, 1, 5, &count))
-		return "RELID [COUNT]: a number";
-	ext[1] = count;
-	return send_n(a, ch, HVP_PKT_DATA_USING_XFER_PAGES, 0, ext,
-		      sizeof(ext), &resp, sizeof(resp));
+	return range_count_case(a, HVP_PKT_DATA_USING_XFER_PAGES, ext,
+				sizeof(ext), true);
 }
 
 /*
