@@ -257,6 +257,7 @@ static bool inj_packets(void)
 {
 	static uint8_t buf[4096];
 	const struct hvp_gpa_direct_header *gh = (void *)buf;
+	const struct hvp_xfer_page_header *xh = (void *)buf;
 	uint8_t msg[16] = { 0 };
 	struct hvg_ring_pkt p;
 	bool signal;
@@ -302,6 +303,57 @@ static bool inj_packets(void)
 	      gh->range_count == 5);
 	CHECK(!memcmp(buf + 24, (uint32_t[]){ 4096, 0, 0x100, 0 }, 16));
 	CHECK_EQ(hvg_ring_read(&g.rx, buf, sizeof(buf), &p), -EAGAIN);
+
+	CHECK(strstr(vg_ctl(&g, "vmbus inject pkt-xfer 1 x"), "error: RELID"));
+	CHECK(!strcmp(vg_ctl(&g, "vmbus inject pkt-xfer 1 0xffffffff"),
+		      OK("pkt-xfer", 1)));
+	CHECK(!strcmp(vg_ctl(&g, "vmbus inject pkt-xfer 1 1"),
+		      OK("pkt-xfer", 1)));
+	for (i = 0; i < 2; i++) {
+		CHECK_EQ(hvg_ring_read(&g.rx, buf, sizeof(buf), &p), 0);
+		CHECK(p.type == HVP_PKT_DATA_USING_XFER_PAGES && p.offset == 32 &&
+		      xh->xfer_pageset_id == 1 &&
+		      xh->range_count == (i ? 1 : 0xffffffffu) &&
+		      xh->ranges[0].byte_count == 512 &&
+		      xh->ranges[0].byte_offset == 0);
+	}
+	CHECK_EQ(hvg_ring_read(&g.rx, buf, sizeof(buf), &p), -EAGAIN);
+	vg_uninit(&g);
+	return true;
+}
+
+static bool inj_kick(void)
+{
+	static uint8_t buf[4096];
+	uint8_t msg[16] = { 1 };
+	struct hvg_ring_pkt p;
+	bool signal;
+	struct hvg_ring_wdesc wd = { .type = HVP_PKT_DATA_INBAND };
+	struct hvg_ring_seg seg = { msg, sizeof(msg) };
+	struct vg g;
+
+	CHECK(open_echo(&g));
+	CHECK(strstr(vg_ctl(&g, "echo mode 1 slow"), "error: usage"));
+	CHECK(!strcmp(vg_ctl(&g, "echo mode 1 pause"), ".\n"));
+	CHECK_EQ(hvg_ring_write(&g.tx, &wd, &seg, 1, &signal), 0);
+	CHECK_EQ(vg_signal(&g), 0);
+	CHECK_EQ(hvg_ring_read(&g.rx, buf, sizeof(buf), &p), -EAGAIN);
+	/* Held: nothing more is read, even on a signal. */
+	CHECK_EQ(hvg_ring_write(&g.tx, &wd, &seg, 1, &signal), 0);
+	CHECK_EQ(vg_signal(&g), 0);
+	CHECK(strstr(vg_ctl(&g, "echo stats 1"),
+		     "\nrelid=1 mode=pause dropped=0\n"));
+	CHECK(!strcmp(vg_ctl(&g, "echo mode 1 drop"), ".\n"));
+	CHECK(strstr(vg_ctl(&g, "vmbus inject kick 9"), "error: RELID"));
+	CHECK(!strcmp(vg_ctl(&g, "vmbus inject kick 1"), OK("kick", 1)));
+	CHECK(strstr(vg_ctl(&g, "echo stats 1"),
+		     "\nrelid=1 mode=drop dropped=2\n"));
+	CHECK_EQ(hvg_ring_read(&g.rx, buf, sizeof(buf), &p), -EAGAIN);
+	CHECK(!strcmp(vg_ctl(&g, "echo mode 1 echo"), ".\n"));
+	CHECK_EQ(hvg_ring_write(&g.tx, &wd, &seg, 1, &signal), 0);
+	CHECK_EQ(vg_signal(&g), 0);
+	CHECK_EQ(hvg_ring_read(&g.rx, buf, sizeof(buf), &p), 0);
+	CHECK(p.type == HVP_PKT_DATA_INBAND && p.len - p.offset == sizeof(msg));
 	vg_uninit(&g);
 	return true;
 }
@@ -313,4 +365,5 @@ TAP_SUITE(inject_tests,
 	{ "inject: oversized slot, foreign SynIC type", inj_synic },
 	{ "inject: bad len8 and offset8 in the ring", inj_ring_descriptors },
 	{ "inject: bad ring indices", inj_ring_indices },
-	{ "inject: bad completions, types and range counts", inj_packets });
+	{ "inject: bad completions, types and range counts", inj_packets },
+	{ "inject: kick re-reads a ring the echo device paused", inj_kick });

@@ -623,21 +623,59 @@ static const char *a_pkt_type(struct inj_args *a)
 		      sizeof(payload));
 }
 
-/* GPA-direct: range_count COUNT, ranges for one range of one page. */
-static const char *a_pkt_gpa(struct inj_args *a)
+/*
+ * A packet of @type whose extension @ext (range_count at ext[1]) holds
+ * one range, with range_count set to the COUNT argument (default 5; 1 is
+ * refused unless @one_ok).
+ */
+static const char *range_count_case(struct inj_args *a, uint16_t type,
+				    uint32_t *ext, uint32_t ext_len,
+				    bool one_ok)
 {
 	struct hvp_echo_resp resp = { .op = HVP_ECHO_OP_FILL };
 	const char *err = NULL;
 	struct vsp_channel *ch = open_chan(a, &err);
-	uint32_t ext[6] = { 0, 0, 4096, 0, 0x100, 0 }, count;
 
 	if (!ch)
 		return err;
-	if (!arg_u32(a, 1, 5, &count) || count == 1)
-		return "RELID [COUNT]: a range count other than 1";
-	ext[1] = count;
-	return send_n(a, ch, HVP_PKT_DATA_USING_GPA_DIRECT, 0, ext,
-		      sizeof(ext), &resp, sizeof(resp));
+	if (!arg_u32(a, 1, 5, &ext[1]) || (!one_ok && ext[1] == 1))
+		return one_ok ? "RELID [COUNT]: a number" :
+		       "RELID [COUNT]: a range count other than 1";
+	return send_n(a, ch, type, 0, ext, ext_len, &resp, sizeof(resp));
+}
+
+/* GPA-direct: one range of one page (4096 bytes at 0 of PFN 0x100). */
+static const char *a_pkt_gpa(struct inj_args *a)
+{
+	uint32_t ext[6] = { 0, 0, 4096, 0, 0x100, 0 };
+
+	return range_count_case(a, HVP_PKT_DATA_USING_GPA_DIRECT, ext,
+				sizeof(ext), false);
+}
+
+/* Transfer pages: pageset 1, one range of 512 bytes at 0. */
+static const char *a_pkt_xfer(struct inj_args *a)
+{
+	uint32_t ext[4] = { 1, 0, 512, 0 };
+
+	return range_count_case(a, HVP_PKT_DATA_USING_XFER_PAGES, ext,
+				sizeof(ext), true);
+}
+
+/*
+ * Not malformed: runs the host's receive path for RELID as a guest signal
+ * would, e.g. after `echo mode RELID drop` ends a pause whose ring is full
+ * (the guest does not signal a non-empty ring).
+ */
+static const char *a_kick(struct inj_args *a)
+{
+	const char *err = NULL;
+	struct vsp_channel *ch = open_chan(a, &err);
+
+	if (!ch)
+		return err;
+	chan_kick(ch);
+	return NULL;
 }
 
 static const struct inj_case cases[] = {
@@ -697,6 +735,11 @@ static const struct inj_case cases[] = {
 	  "(default 0x7f)", 1, 2, NULL, a_pkt_type },
 	{ "pkt-gpa", "RELID [COUNT]", "a GPA-direct packet whose range_count "
 	  "(default 5) does not match its one range", 1, 2, NULL, a_pkt_gpa },
+	{ "pkt-xfer", "RELID [COUNT]", "a transfer-page packet with "
+	  "range_count COUNT (default 5) and one range (1 is well-formed)",
+	  1, 2, NULL, a_pkt_xfer },
+	{ "kick", "RELID", "no packet: read RELID's guest->host ring now, as "
+	  "on a guest signal", 1, 1, NULL, a_kick },
 };
 
 static const struct inj_case *find_case(const char *name)

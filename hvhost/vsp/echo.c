@@ -3,7 +3,10 @@
  * The echo test VSP (class HVP_GUID_HVG_ECHO): echoes inband packets,
  * checksums, echoes or fills the guest pages of GPA-direct requests, and
  * sends bursts of unsolicited packets on request. The protocol is in
- * <hvproto/echo.h>.
+ * <hvproto/echo.h>. For flow-control tests `echo mode RELID pause` stops
+ * reading the guest's ring (it fills) and `drop` reads in-band packets
+ * without answering them; after leaving pause, `vmbus inject kick RELID`
+ * makes the host read again.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -16,12 +19,15 @@
 #define BURST_MAX_SIZE	(1u << 20)
 #define BURST_MAX_COUNT	100000000ul
 
+enum echo_mode { ECHO_ECHO, ECHO_PAUSE, ECHO_DROP };
+
 struct echo {
+	enum echo_mode mode;
 	uint8_t *burst_buf;
 	uint32_t burst_size;
 	uint64_t burst_left;
 	uint64_t burst_seq;
-	uint64_t echoed, sums, fills, burst_sent, errors;
+	uint64_t echoed, sums, fills, burst_sent, dropped, errors;
 };
 
 static int echo_open(struct vsp_channel *ch, const uint8_t *user_data,
@@ -161,8 +167,14 @@ static int echo_packet(struct vsp_channel *ch, const struct vsp_packet *pkt)
 {
 	struct echo *e = vsp_priv(ch);
 
+	if (e->mode == ECHO_PAUSE)
+		return -EAGAIN;	/* held: nothing more is read */
 	switch (pkt->type) {
 	case HVP_PKT_DATA_INBAND:
+		if (e->mode == ECHO_DROP) {
+			e->dropped++;
+			return 0;
+		}
 		e->echoed++;
 		if (pkt->flags & HVP_PKT_FLAG_COMPLETION_REQUESTED)
 			return vsp_send_comp(ch, pkt->trans_id, pkt->data,
@@ -248,6 +260,24 @@ static const char *burst(struct vsp_channel *ch, struct echo *e, int argc,
 	return NULL;
 }
 
+static const char *const mode_names[] = {
+	[ECHO_ECHO] = "echo", [ECHO_PAUSE] = "pause", [ECHO_DROP] = "drop",
+};
+
+static const char *set_mode(struct echo *e, int argc, char **argv)
+{
+	unsigned int i;
+
+	for (i = 0; argc == 4 && i < sizeof(mode_names) / sizeof(mode_names[0]);
+	     i++) {
+		if (!strcmp(argv[3], mode_names[i])) {
+			e->mode = (enum echo_mode)i;
+			return NULL;
+		}
+	}
+	return "usage: echo mode RELID echo|pause|drop";
+}
+
 static const char *echo_ctl(struct vsp_channel *ch, int argc, char **argv,
 			    struct strbuf *out)
 {
@@ -257,18 +287,24 @@ static const char *echo_ctl(struct vsp_channel *ch, int argc, char **argv,
 		return "channel not open";
 	if (!strcmp(argv[1], "burst"))
 		return burst(ch, e, argc, argv, out);
+	if (!strcmp(argv[1], "mode"))
+		return set_mode(e, argc, argv);
 	if (!strcmp(argv[1], "stats") && argc == 3) {
 		sb_printf(out, "relid=%u echoed=%llu sums=%llu fills=%llu "
-			  "burst_sent=%llu burst_pending=%llu errors=%llu\n",
+			  "burst_sent=%llu burst_pending=%llu errors=%llu\n"
+			  "relid=%u mode=%s dropped=%llu\n",
 			  vsp_relid(ch), (unsigned long long)e->echoed,
 			  (unsigned long long)e->sums,
 			  (unsigned long long)e->fills,
 			  (unsigned long long)e->burst_sent,
 			  (unsigned long long)e->burst_left,
-			  (unsigned long long)e->errors);
+			  (unsigned long long)e->errors, vsp_relid(ch),
+			  mode_names[e->mode],
+			  (unsigned long long)e->dropped);
 		return NULL;
 	}
-	return "usage: echo burst RELID COUNT SIZE | echo stats RELID";
+	return "usage: echo burst RELID COUNT SIZE | echo mode RELID "
+	       "echo|pause|drop | echo stats RELID";
 }
 
 const struct vsp_ops echo_vsp_ops = {
@@ -279,5 +315,6 @@ const struct vsp_ops echo_vsp_ops = {
 	.tx_ready = burst_pump,
 	.close = echo_close,
 	.ctl = echo_ctl,
-	.ctl_help = "burst RELID COUNT SIZE | stats RELID",
+	.ctl_help = "burst RELID COUNT SIZE | mode RELID echo|pause|drop | "
+		    "stats RELID",
 };

@@ -210,6 +210,26 @@ for c in 0 5 0xffffffff; do
 	result "packet: GPA-direct with range_count $c for one range dropped and counted" "$r"
 done
 
+# Transfer-page packets: range counts of none, more than the packet holds
+# (it has one), and 0xffffffff are dropped; one range for one is delivered.
+for c in 0 5 0xffffffff; do
+	dmesg -c >/dev/null
+	b0=$(stat bad_packets)
+	r=$(inject pkt-xfer "$relid" $c)
+	r="$r$(wait_for 20 '[ "$(stat bad_packets)" -gt "$b0" ]' || echo "bad_packets stays $b0")"
+	r="$r$(logged "relid $relid: transfer-page packet with bad ranges dropped .type 7.")"
+	r="$r$(alive)"
+	result "packet: transfer-page with range_count $c for one range dropped and counted" "$r"
+done
+dmesg -c >/dev/null
+b0=$(stat bad_packets) rx0=$(stat rx_packets)
+r=$(inject pkt-xfer "$relid" 1)
+r="$r$(alive)"	# its echo is read after the transfer-page packet
+[ "$(stat bad_packets)" = "$b0" ] || r="$r; bad_packets $b0 -> $(stat bad_packets)"
+[ "$(stat rx_packets)" -gt "$rx0" ] 2>/dev/null || r="$r; rx_packets stays $rx0"
+dmesg | grep -q 'transfer-page' && r="$r; $(dmesg | grep transfer-page)"
+result "packet: a well-formed transfer-page packet is delivered, not counted as bad" "$r"
+
 # Ratelimiting: 1000 bad messages or completions, at most 20 lines.
 burst() {	# burst DESC SENTINEL-PATTERN INJECT-ARGS...
 	desc=$1 pat=$2

@@ -2,7 +2,8 @@
 /*
  * hvg_vmbus_test: the echo device's channel, its callback and the data
  * tests: in-band echo and GPA-direct SUM (guest -> host data) and FILL
- * (host -> guest data), every byte checked.
+ * (host -> guest data), every byte checked; the host's unsolicited bursts
+ * received in order and checked; one-way floods that fill the send ring.
  */
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -16,6 +17,8 @@
 #define INBAND_WINDOW	64
 #define GPA_ORDER	6	/* 64 pages per GPA-direct request */
 #define WAIT		(30 * HZ)
+#define SEND_WAIT	(10 * HZ)	/* for the host's signal of free space */
+#define BURST_WAIT	(120 * HZ)
 
 static void on_inband(struct t_dev *d, const u8 *p, u32 len)
 {
@@ -35,6 +38,33 @@ static void on_inband(struct t_dev *d, const u8 *p, u32 len)
 	return;
 bad:
 	atomic_cmpxchg(&d->rx_bad, 0, 1);
+}
+
+/* A host burst packet (false if @p is not one): checked, in order. */
+static bool on_burst(struct t_dev *d, const u8 *p, u32 len)
+{
+	struct hvp_echo_req h;
+	u64 seq;
+	u32 i;
+
+	/* An echo's first 8 bytes are its sequence number, < 2^32. */
+	if (len < sizeof(h))
+		return false;
+	memcpy(&h, p, sizeof(h));
+	if (le32_to_cpu(h.op) != HVP_ECHO_OP_BURST || le32_to_cpu(h.len) != len)
+		return false;
+	seq = le64_to_cpu(h.seed);
+	if (seq != d->burst_seq)
+		goto bad;
+	for (i = 0; i < len - sizeof(h); i++)
+		if (p[sizeof(h) + i] != hvp_echo_byte(seq, i))
+			goto bad;
+	d->burst_seq++;
+	atomic64_inc(&d->burst_rx);
+	return true;
+bad:
+	atomic64_cmpxchg(&d->burst_bad, 0, seq + 1);
+	return true;
 }
 
 static void on_comp(struct t_dev *d, const u8 *p, u32 len, u64 trans_id)
@@ -65,11 +95,14 @@ static void t_callback(struct hvg_vmbus_channel *ch, void *ctx)
 		if (p.type == HVP_PKT_COMP)
 			on_comp(d, d->buf + p.offset, p.len - p.offset,
 				p.trans_id);
-		else if (p.type == HVP_PKT_DATA_INBAND)
+		else if (p.type == HVP_PKT_DATA_INBAND &&
+			 !on_burst(d, d->buf + p.offset, p.len - p.offset))
 			on_inband(d, d->buf + p.offset, p.len - p.offset);
 	}
 	if (ret != -EAGAIN)
 		atomic_cmpxchg(&d->rx_bad, 0, ret);
+	/* Every run counts, packets or not: the host's room signal too. */
+	atomic_inc(&d->kicks);
 	wake_up(&d->wq);
 }
 
@@ -109,21 +142,42 @@ void t_close(struct t_dev *d)
 	t_subs_forget(d);
 }
 
+/**
+ * t_wait_room() - after -EAGAIN, wait for the host's signal of free space
+ * @d: the device (its wait queue)
+ * @ch: the channel sent on
+ * @kicks: counted by @ch's callback on each run
+ * @seen: @kicks read before the send that failed
+ *
+ * No polling: the failed send asked the host (pending_send_sz) to signal
+ * once it has freed the space, and its signal runs the callback. A host
+ * that does not signal fails the caller after SEND_WAIT.
+ *
+ * Return: 0 to retry the send; -ETIMEDOUT; the channel's error.
+ */
+int t_wait_room(struct t_dev *d, struct hvg_vmbus_channel *ch,
+		atomic_t *kicks, int seen)
+{
+	if (!wait_event_timeout(d->wq, atomic_read(kicks) != seen ||
+				hvg_channel_error(ch), SEND_WAIT))
+		return -ETIMEDOUT;
+	return hvg_channel_error(ch);
+}
+
 static int send_one(struct t_dev *d, u8 *pkt, u64 seq)
 {
+	int ret, kicks;
 	u32 i;
-	int ret;
 
 	memcpy(pkt, &seq, 8);
 	for (i = 8; i < INBAND_LEN; i++)
 		pkt[i] = hvp_echo_byte(seq, i);
-	for (;;) {
+	do {
+		kicks = atomic_read(&d->kicks);
 		ret = hvg_channel_send(d->ch, pkt, INBAND_LEN, NULL);
-		if (ret != -EAGAIN)
-			return ret;
-		/* The host signals when it frees space: the callback wakes us. */
-		wait_event_timeout(d->wq, hvg_channel_error(d->ch), HZ / 100);
-	}
+	} while (ret == -EAGAIN &&
+		 !(ret = t_wait_room(d, d->ch, &d->kicks, kicks)));
+	return ret;
 }
 
 /**
@@ -173,29 +227,35 @@ int t_inband(struct t_dev *d, u64 bytes, char *reason)
 	return 0;
 }
 
-static int gpa_request(struct t_dev *d, struct page *pg, u32 op, u64 seed,
-		       struct t_rqst *r)
+/**
+ * t_gpa_send() - one GPA-direct echo request, waited for
+ * @d: the device, open
+ * @rg: the ranges
+ * @n: their number
+ * @op: HVP_ECHO_OP_SUM or HVP_ECHO_OP_FILL
+ * @len: the ranges' bytes in total
+ * @seed: the request's seed
+ * @r: filled with the completion
+ *
+ * Return: 0; -EIO if the host answered with an error status; the send's
+ * error; -ETIMEDOUT.
+ */
+int t_gpa_send(struct t_dev *d, const struct hvg_gpa_range *rg, u32 n,
+	       u32 op, u32 len, u64 seed, struct t_rqst *r)
 {
-	u32 len = PAGE_SIZE << GPA_ORDER, i;
-	u64 pfns[1 << GPA_ORDER];
-	struct hvg_gpa_range range = {
-		.len = len, .pfn_count = 1 << GPA_ORDER, .pfns = pfns,
-	};
 	struct hvp_echo_req req = {
 		.op = cpu_to_le32(op),
 		.len = cpu_to_le32(len),
 		.seed = cpu_to_le64(seed),
 	};
-	int ret;
+	int ret, kicks;
 
-	for (i = 0; i < range.pfn_count; i++)
-		pfns[i] = page_to_pfn(pg) + i;
 	memset(r, 0, sizeof(*r));
 	do {
-		ret = hvg_channel_send_gpa(d->ch, &range, 1, &req, sizeof(req), r);
-		if (ret == -EAGAIN)
-			wait_event_timeout(d->wq, false, HZ / 100);
-	} while (ret == -EAGAIN);
+		kicks = atomic_read(&d->kicks);
+		ret = hvg_channel_send_gpa(d->ch, rg, n, &req, sizeof(req), r);
+	} while (ret == -EAGAIN &&
+		 !(ret = t_wait_room(d, d->ch, &d->kicks, kicks)));
 	if (ret)
 		return ret;
 	/* Acquire: orders reading done before the response fields. */
@@ -204,6 +264,92 @@ static int gpa_request(struct t_dev *d, struct page *pg, u32 op, u64 seed,
 		return -ETIMEDOUT;
 	}
 	return r->status ? -EIO : 0;
+}
+
+static int gpa_request(struct t_dev *d, struct page *pg, u32 op, u64 seed,
+		       struct t_rqst *r)
+{
+	u32 len = PAGE_SIZE << GPA_ORDER, i;
+	u64 pfns[1 << GPA_ORDER];
+	struct hvg_gpa_range range = {
+		.len = len, .pfn_count = 1 << GPA_ORDER, .pfns = pfns,
+	};
+
+	for (i = 0; i < range.pfn_count; i++)
+		pfns[i] = page_to_pfn(pg) + i;
+	return t_gpa_send(d, &range, 1, op, len, seed, r);
+}
+
+/**
+ * t_flood() - send @n in-band packets one way, as fast as the ring takes them
+ * @d: the device, open, its host end in `echo mode RELID drop` or `pause`
+ * @n: packets of INBAND_LEN bytes
+ * @reason: filled on failure
+ * @info: "sent=N"
+ *
+ * More than the send ring holds: each time it is full, the send waits for
+ * the host's signal (t_wait_room()), never polls.
+ *
+ * Return: 0 or -1.
+ */
+int t_flood(struct t_dev *d, u64 n, char *reason, char *info)
+{
+	u8 *pkt = kmalloc(INBAND_LEN, GFP_KERNEL);
+	u64 seq;
+	int ret = 0;
+
+	if (!pkt)
+		return snprintf(reason, T_REASON_LEN, "no memory"), -1;
+	for (seq = 0; seq < n && !ret; seq++)
+		ret = send_one(d, pkt, seq);
+	kfree(pkt);
+	scnprintf(info, T_INFO_LEN, "sent=%llu", ret ? seq - 1 : seq);
+	if (ret) {
+		snprintf(reason, T_REASON_LEN, "packet %llu of %llu: error %d",
+			 seq - 1, n, ret);
+		return -1;
+	}
+	return 0;
+}
+
+/**
+ * t_burst_reset() - expect the host's next burst packet to be number @seq
+ * @d: the device; no burst in flight
+ * @seq: hvhost's burst_sent for the channel
+ */
+void t_burst_reset(struct t_dev *d, u64 seq)
+{
+	WRITE_ONCE(d->burst_seq, seq);
+	atomic64_set(&d->burst_rx, 0);
+	atomic64_set(&d->burst_bad, 0);
+}
+
+/**
+ * t_burst_wait() - wait for @n burst packets since t_burst_reset()
+ * @d: the device, open
+ * @n: packets the host was asked for
+ * @reason: filled on failure
+ * @info: "rx=N"
+ *
+ * Return: 0 when exactly @n arrived in order, each checked, within
+ * BURST_WAIT; else -1.
+ */
+int t_burst_wait(struct t_dev *d, u64 n, char *reason, char *info)
+{
+	long left;
+
+	left = wait_event_timeout(d->wq, atomic64_read(&d->burst_rx) >= n ||
+				  atomic64_read(&d->burst_bad) ||
+				  hvg_channel_error(d->ch), BURST_WAIT);
+	scnprintf(info, T_INFO_LEN, "rx=%lld", atomic64_read(&d->burst_rx));
+	if (left && atomic64_read(&d->burst_rx) == n &&
+	    !atomic64_read(&d->burst_bad))
+		return 0;
+	snprintf(reason, T_REASON_LEN,
+		 "%lld of %llu burst packets, first bad seq+1 %lld, error %d%s",
+		 atomic64_read(&d->burst_rx), n, atomic64_read(&d->burst_bad),
+		 hvg_channel_error(d->ch), left ? "" : ", timed out");
+	return -1;
 }
 
 static int gpa_one(struct t_dev *d, struct page *pg, bool fill, u64 seed)

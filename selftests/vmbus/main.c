@@ -6,7 +6,11 @@
  * what it measured ("ns=" its duration, and per test more). Tests:
  * open, close, inband MB, gpa_sum MB, gpa_fill MB, cycles N, churn N
  * (close/open until rescinded), rtt MS (round trips), subs N (echo N
- * packets on each sub-channel), sub_close (close the rescinded ones).
+ * packets on each sub-channel), sub_close (close the rescinded ones),
+ * flood N (N one-way packets, blocking on a full ring), burst_reset SEQ
+ * (expect hvhost's burst packet SEQ next), burst_wait N (N burst packets
+ * arrived in order, checked), gpa_multi (several ranges; bad ones
+ * refused), gpadl_create PAGES, gpadl_destroy.
  */
 #include <linux/debugfs.h>
 #include <linux/ktime.h>
@@ -35,6 +39,10 @@ static int run(const char *name, u64 arg, char *reason, char *inf)
 		return t_cycles(t_dev, arg, reason);
 	if (!strcmp(name, "churn"))
 		return t_churn(t_dev, arg, reason, inf);
+	if (!strcmp(name, "gpadl_create"))
+		return t_gpadl_create(t_dev, arg, reason, inf);
+	if (!strcmp(name, "gpadl_destroy"))
+		return t_gpadl_destroy(t_dev, reason);
 	if (!strcmp(name, "sub_close"))
 		return t_subs_close_rescinded(t_dev, inf);
 	if (t_open(t_dev))
@@ -45,6 +53,16 @@ static int run(const char *name, u64 arg, char *reason, char *inf)
 		return t_subs_echo(t_dev, arg, reason, inf);
 	if (!strcmp(name, "rtt"))
 		return t_rtt(t_dev, arg, reason, inf);
+	if (!strcmp(name, "gpa_multi"))
+		return t_gpa_multi(t_dev, reason, inf);
+	if (!strcmp(name, "flood"))
+		return t_flood(t_dev, arg, reason, inf);
+	if (!strcmp(name, "burst_reset")) {
+		t_burst_reset(t_dev, arg);
+		return 0;
+	}
+	if (!strcmp(name, "burst_wait"))
+		return t_burst_wait(t_dev, arg, reason, inf);
 	if (!strcmp(name, "inband"))
 		return t_inband(t_dev, arg << 20, reason);
 	if (!strcmp(name, "gpa_sum"))
@@ -146,10 +164,12 @@ static int t_probe(struct hvg_vmbus_device *vdev,
 static void t_remove(struct hvg_vmbus_device *vdev)
 {
 	struct t_dev *d = dev_get_drvdata(&vdev->dev);
+	char reason[T_REASON_LEN];
 
 	/* Waits for a delivery in progress, which takes t_lock. */
 	hvg_channel_set_sc_callback(d->ch, NULL, NULL);
 	mutex_lock(&t_lock);
+	t_gpadl_destroy(d, reason);
 	t_close(d);
 	t_dev = NULL;
 	mutex_unlock(&t_lock);

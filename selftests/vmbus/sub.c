@@ -37,6 +37,7 @@ static void sub_cb(struct hvg_vmbus_channel *ch, void *ctx)
 bad:
 		atomic_inc(&s->bad);
 	}
+	atomic_inc(&s->kicks);
 	wake_up(&s->d->wq);
 }
 
@@ -91,14 +92,17 @@ void t_subs_forget(struct t_dev *d)
 static int sub_send(struct t_sub *s, u8 *pkt)
 {
 	u64 seq = s->sent;
+	int ret, kicks;
 	u32 i;
-	int ret;
 
 	memcpy(pkt, &seq, 8);
 	for (i = 8; i < T_SUB_PKT; i++)
 		pkt[i] = hvp_echo_byte(seq, i);
-	while ((ret = hvg_channel_send(s->ch, pkt, T_SUB_PKT, NULL)) == -EAGAIN)
-		wait_event_timeout(s->d->wq, false, HZ / 100);
+	do {
+		kicks = atomic_read(&s->kicks);
+		ret = hvg_channel_send(s->ch, pkt, T_SUB_PKT, NULL);
+	} while (ret == -EAGAIN &&
+		 !(ret = t_wait_room(s->d, s->ch, &s->kicks, kicks)));
 	if (!ret)
 		s->sent++;
 	return ret;
