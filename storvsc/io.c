@@ -213,6 +213,7 @@ static bool sam_status_ok(u8 status)
 	return false;
 }
 
+/* The SCSI result of a completed SRB; -1 if it is malformed (counted bad). */
 static int srb_result(struct hsc_chan *c, struct scsi_cmnd *sc,
 		      const struct hvp_vmscsi_request *srb)
 {
@@ -224,6 +225,11 @@ static int srb_result(struct hsc_chan *c, struct scsi_cmnd *sc,
 	if (!sam_status_ok(status)) {
 		dev_warn_ratelimited(hdev(c), "SCSI status %#x (SRB status %#x)\n",
 				     status, srb->srb_status);
+		return -1;
+	}
+	if (sense && srb->sense_info_length > HVP_VSTOR_SENSE_SIZE) {
+		dev_warn_ratelimited(hdev(c), "sense length %u\n",
+				     srb->sense_info_length);
 		return -1;
 	}
 	if (sense)
@@ -255,7 +261,7 @@ static int srb_result(struct hsc_chan *c, struct scsi_cmnd *sc,
 	default:
 		dev_warn_ratelimited(hdev(c), "unknown SRB status %#x\n",
 				     srb->srb_status);
-		return DID_ERROR << 16;
+		return -1;
 	}
 }
 
@@ -274,8 +280,12 @@ static int comp_result(struct hsc_chan *c, struct scsi_cmnd *sc,
 				     op);
 		return -1;
 	}
-	xfer = min(le32_to_cpu(pkt->srb.data_transfer_length),
-		   scsi_bufflen(sc));
+	xfer = le32_to_cpu(pkt->srb.data_transfer_length);
+	if (xfer > scsi_bufflen(sc)) {
+		dev_warn_ratelimited(hdev(c), "completion moved %u bytes of %u\n",
+				     xfer, scsi_bufflen(sc));
+		return -1;
+	}
 	scsi_set_resid(sc, scsi_bufflen(sc) - xfer);
 	return srb_result(c, sc, &pkt->srb);
 }

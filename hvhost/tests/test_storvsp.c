@@ -210,6 +210,20 @@ static uint32_t ctl_op(struct sg *s, uint32_t op, uint16_t arg)
 	return r.status;
 }
 
+/* QUERY_PROPERTIES' flags (ctl_op() gives its max transfer). */
+static uint32_t props_flags(struct sg *s)
+{
+	struct hvp_vstor_packet p = {
+		.operation = HVP_VSTOR_OP_QUERY_PROPERTIES }, r;
+	struct hvg_ring_pkt pk;
+	uint32_t len;
+
+	if (psend(s, &p, NULL, 0, 78) || !precv(s, &pk, &r, &len) ||
+	    pk.type != HVP_PKT_COMP || pk.trans_id != 78 || r.status)
+		return 0xdead;
+	return r.properties.flags;
+}
+
 static bool sg_init(struct sg *s, uint16_t max_version)
 {
 	struct stor_disk_spec spec = { .controller = 0, .lun = 0,
@@ -264,6 +278,20 @@ static bool vstor_versions(void)
 	CHECK_EQ(ctl_op(&s, 99, 0), STOR_STATUS_FAIL);
 	CHECK_EQ(ctl_op(&s, HVP_VSTOR_OP_CREATE_SUB_CHANNELS, 2), 0);
 	CHECK(strstr(vg_ctl(&s.g, "storage"), "version=6.0 channels=3"));
+	sg_uninit(&s);
+
+	/* Capped at 5.1: 6.2 and 6.0 refused, 5.1 taken, multi-channel. */
+	CHECK(sg_init(&s, HVP_VSTOR_VERSION_WIN8));
+	CHECK(handshake(&s));
+	CHECK_EQ(ctl_op(&s, HVP_VSTOR_OP_QUERY_PROTOCOL_VERSION, 0x602),
+		 STOR_STATUS_FAIL);
+	CHECK_EQ(ctl_op(&s, HVP_VSTOR_OP_QUERY_PROTOCOL_VERSION, 0x600),
+		 STOR_STATUS_FAIL);
+	CHECK_EQ(ctl_op(&s, HVP_VSTOR_OP_QUERY_PROTOCOL_VERSION, 0x501), 0);
+	CHECK_EQ(props_flags(&s), HVP_VSTOR_PROP_SUPPORTS_MULTI_CHANNEL);
+	CHECK_EQ(ctl_op(&s, HVP_VSTOR_OP_END_INITIALIZATION, 0), 0);
+	CHECK_EQ(ctl_op(&s, HVP_VSTOR_OP_CREATE_SUB_CHANNELS, 2), 0);
+	CHECK(strstr(vg_ctl(&s.g, "storage"), "version=5.1 channels=3"));
 	sg_uninit(&s);
 	return true;
 }

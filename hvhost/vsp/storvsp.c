@@ -88,7 +88,8 @@ static uint32_t control(struct stor_ctrl *c, struct vsp_channel *ch,
 		return 0;
 	case HVP_VSTOR_OP_QUERY_PROPERTIES:
 		out->properties.max_channel_count = sv->max_channels;
-		if (sv->max_channels && c->version >= HVP_VSTOR_VERSION_WIN8_1)
+		/* Multi-channel from 5.1 on, as upstream storvsc expects. */
+		if (sv->max_channels && c->version >= HVP_VSTOR_VERSION_WIN8)
 			out->properties.flags =
 				HVP_VSTOR_PROP_SUPPORTS_MULTI_CHANNEL;
 		out->properties.max_transfer_bytes = sv->max_xfer;
@@ -96,7 +97,7 @@ static uint32_t control(struct stor_ctrl *c, struct vsp_channel *ch,
 			c->state = STOR_PROPERTIES;
 		return 0;
 	case HVP_VSTOR_OP_CREATE_SUB_CHANNELS:
-		if (c->version < HVP_VSTOR_VERSION_WIN8_1)
+		if (c->version < HVP_VSTOR_VERSION_WIN8)
 			return STOR_STATUS_FAIL;
 		return create_subs(c, ch, in->sub_channel_count);
 	default:

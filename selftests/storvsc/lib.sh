@@ -31,12 +31,20 @@ wait_pid() {
 	done
 }
 
-# sd_of LUN: the block device of controller 0's LUN (under hvg_storvsc)
+# sd_of LUN [CONTROLLER]: the block device of a LUN under hvg_storvsc. With
+# CONTROLLER, only on the SCSI host whose primary channel has that
+# controller's relid (hvhost's list, the driver's debugfs); without, on any
+# hvg_storvsc host (the dirs with one controller).
 sd_of() {
+	r=
+	[ -z "$2" ] || r=$(ctl_field relid "$2")
 	for d in /sys/class/scsi_device/*:0:0:"$1"; do
 		[ -e "$d" ] || continue
 		h=${d##*/}
-		[ "$(cat "/sys/class/scsi_host/host${h%%:*}/proc_name")" = hvg_storvsc ] || continue
+		h=${h%%:*}
+		[ "$(cat "/sys/class/scsi_host/host$h/proc_name")" = hvg_storvsc ] || continue
+		[ -z "$2" ] || grep -q "^queue=0 relid=$r " \
+			"/sys/kernel/debug/hvg_storvsc/host$h/channels" 2>/dev/null || continue
 		ls "$d/device/block" 2>/dev/null | head -n 1
 		return
 	done
@@ -59,9 +67,10 @@ queue_counts() {
 	dbg_channels | sed -n 's/^queue=\([0-9]*\) .*submitted=\([0-9]*\) .*errors=\([0-9]*\) .*/\1 \2 \3/p'
 }
 
-# ctl_field KEY: a field of hvhost's line for controller 0 (not its LUNs')
+# ctl_field KEY [CONTROLLER]: a field of hvhost's line for a controller
+# (default 0; not its LUNs')
 ctl_field() {
-	hvctl storage list | grep '^controller=0 relid=' | tr ' ' '\n' | sed -n "s/^$1=//p"
+	hvctl storage list | grep "^controller=${2:-0} relid=" | tr ' ' '\n' | sed -n "s/^$1=//p"
 }
 
 # host_chan_requests: hvhost's EXECUTE_SRB count per channel of controller

@@ -1,0 +1,108 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# hvg_storvsc honours the host's limits and layout (hvhost.args): a max
+# transfer of 256 KiB and one sub-channel; controller 0 with LUN 0 and a
+# read-only LUN 1; a second controller with LUN 0, listed first (so it may
+# get the lower relid and SCSI host number). hvhost creates no read-only
+# image, so LUN 1 is a read-only view of controller 1's image (created by
+# the first --disk); LUN 1's first MiB is never written through either.
+. ../storvsc/lib.sh
+
+echo "1..10"
+modprobe sd_mod
+modprobe hvg_storvsc 2>/dev/null
+if wait_for 60 '[ -b "/dev/$(sd_of 0 0)" ] && [ -b "/dev/$(sd_of 1 0)" ] && [ -b "/dev/$(sd_of 0 1)" ]'; then
+	ok "controller 0 LUN 0 and 1, controller 1 LUN 0 have disks"
+else
+	nok "controller 0 LUN 0 and 1, controller 1 LUN 0 have disks" "$(ls /sys/class/scsi_device/; hvctl storage list; dmesg | grep -i 'hvg_storvsc\|scsi' | tail -n 10)"
+	exit 1
+fi
+d0=$(sd_of 0 0) ro=$(sd_of 1 0) c1=$(sd_of 0 1)
+chan0() { cat "/sys/kernel/debug/hvg_storvsc/host$1/channels"; }
+host_of() { d=$(readlink -f "/sys/block/$1/device"); d=${d##*/}; echo "${d%%:*}"; }
+h0=$(host_of "$d0") h1=$(host_of "$c1")
+
+limits() {
+	q=/sys/block/$d0/queue
+	[ "$(cat $q/max_hw_sectors_kb)" = 256 ] || echo "max_hw_sectors_kb $(cat $q/max_hw_sectors_kb), want 256"
+	[ "$(cat $q/max_segments)" = 65 ] || echo "max_segments $(cat $q/max_segments), want 65 (256 KiB / 4 KiB + 1)"
+	x=$(chan0 "$h0" | sed -n 's/^version=.* max_xfer=\([0-9]*\)$/\1/p')
+	[ "$x" = 262144 ] || echo "debugfs max_xfer '$x', want 262144"
+}
+result "max transfer 256 KiB: max_hw_sectors_kb 256, max_segments 65, debugfs max_xfer" "$(limits)"
+
+queues() {
+	ncpu=$(grep -c '^processor' /proc/cpuinfo)
+	want=2
+	[ "$ncpu" -ge 2 ] || want=1
+	q=$(chan0 "$h0" | grep -c '^queue=')
+	[ "$q" = $want ] || echo "$q channels, want $want ($ncpu CPUs, host allows 1 sub-channel)"
+	hw=$(ls "/sys/block/$d0/mq" | wc -l)
+	[ "$hw" = $want ] || echo "$hw blk-mq queues, want $want"
+}
+result "one sub-channel allowed: primary + 1 channel, one blk-mq queue each" "$(queues)"
+
+# 1 MiB direct must reach the host as requests of at most 256 KiB.
+split() {
+	w0=$(lun_field 0 writes)
+	dd if=/dev/urandom of=/tmp/raw bs=1M count=1 2>/dev/null
+	dd if=/tmp/raw of="/dev/$d0" bs=1M seek=2 oflag=direct conv=fsync 2>&1 | grep -iv 'records\|copied'
+	w=$(($(lun_field 0 writes) - w0))
+	[ "$w" -ge 4 ] || echo "1 MiB went as $w host writes, want >= 4"
+	s=$(sha256sum </tmp/raw | cut -d' ' -f1)
+	h=$(hvctl storage checksum 0 0 $((2 << 20)) $((1 << 20)) | sed -n 's/.*sha256=\([0-9a-f]*\).*/\1/p')
+	[ "$h" = "$s" ] || echo "host image sha256 '$h', guest wrote $s"
+}
+result "1 MiB direct write: >= 4 host writes, the image's bytes" "$(split)"
+
+two() {
+	[ "$h0" != "$h1" ] || echo "controller 1's disk on the same SCSI host $h0"
+	[ "$(cat "/sys/class/scsi_host/host$h1/proc_name")" = hvg_storvsc ] || echo "host$h1 is not hvg_storvsc's"
+	s=$(tail -c +5 "/sys/block/$c1/device/vpd_pg80" 2>/dev/null | tr -d '\0 ')
+	[ "$s" = HVGLIMC1 ] || echo "controller 1 LUN 0 serial '$s', want HVGLIMC1"
+	[ "$(cat "/sys/block/$c1/size")" = $((32 << 11)) ] || echo "size $(cat "/sys/block/$c1/size") sectors, want 32 MiB"
+}
+result "controller 1: its own hvg_storvsc SCSI host, LUN 0 serial HVGLIMC1, 32 MiB" "$(two)"
+
+c1data() {
+	dd if=/dev/urandom of=/tmp/c1 bs=1M count=1 2>/dev/null
+	dd if=/tmp/c1 of="/dev/$c1" bs=1M seek=3 oflag=direct conv=fsync 2>&1 | grep -iv 'records\|copied'
+	s=$(sha256sum </tmp/c1 | cut -d' ' -f1)
+	h=$(hvctl storage checksum 1 0 $((3 << 20)) $((1 << 20)) | sed -n 's/.*sha256=\([0-9a-f]*\).*/\1/p')
+	[ "$h" = "$s" ] || echo "controller 1 image sha256 '$h', guest wrote $s"
+	o=$(hvctl storage checksum 0 0 $((3 << 20)) $((1 << 20)) | sed -n 's/.*sha256=\([0-9a-f]*\).*/\1/p')
+	[ "$o" != "$s" ] || echo "the bytes landed on controller 0's image too"
+	back=$(dd if="/dev/$c1" bs=1M skip=3 count=1 iflag=direct 2>/dev/null | sha256sum | cut -d' ' -f1)
+	[ "$back" = "$s" ] || echo "read back $back, wrote $s"
+}
+result "controller 1: 1 MiB written lands in its image, not controller 0's" "$(c1data)"
+
+c1chan() {
+	n=$(chan0 "$h1" | sed -n 's/^queue=.* submitted=\([0-9]*\) .*/\1/p' | awk '{s += $1} END {print s + 0}')
+	[ "$n" -gt 0 ] || echo "controller 1's channels submitted $n"
+	r=$(ctl_field relid 1)
+	chan0 "$h1" | grep -q "^queue=0 relid=$r " || echo "host$h1 primary is not relid $r"
+}
+result "controller 1: its I/O went over its own channels (relid from hvhost)" "$(c1chan)"
+
+ro_flag() { [ "$(cat "/sys/block/$ro/ro")" = 1 ] || echo "/sys/block/$ro/ro is $(cat "/sys/block/$ro/ro")"; }
+result "read-only LUN: /sys/block/X/ro = 1" "$(ro_flag)"
+
+sum_ro() { hvctl storage checksum 0 1 0 $((1 << 20)) | sed -n 's/.*sha256=\([0-9a-f]*\).*/\1/p'; }
+ro_write() {
+	before=$(sum_ro)
+	[ -n "$before" ] || echo "no host checksum"
+	dd if=/dev/urandom of=/tmp/ro bs=1M count=1 2>/dev/null
+	if dd if=/tmp/ro of="/dev/$ro" bs=1M oflag=direct conv=fsync 2>/dev/null; then
+		echo "a direct write to the read-only LUN succeeded"
+	fi
+	[ "$(sum_ro)" = "$before" ] || echo "the read-only image changed"
+	[ "$(lun_field 1 writes)" = 0 ] || echo "host counted $(lun_field 1 writes) writes on the ro LUN"
+}
+result "read-only LUN: a direct write fails, the image is unchanged" "$(ro_write)"
+
+bad() {
+	b=$(dbg_channels | sed -n 's/.* bad=\([0-9]*\)$/\1/p' | awk '{s += $1} END {print s + 0}')
+	[ "$b" = 0 ] || echo "bad=$b"
+}
+result "no channel counted a malformed host packet" "$(bad)"
