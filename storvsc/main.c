@@ -51,7 +51,6 @@ static struct hsc_host *host_alloc(struct hvg_vmbus_device *vdev)
 	h->vdev = vdev;
 	h->ide = guid_equal(&vdev->class_id, &ide_guid);
 	/* IDE: the instance GUID names the one target (as on Hyper-V). */
-	h->ide_path = get_unaligned_le32(&vdev->instance_id.b[0]);
 	h->ide_target = get_unaligned_le16(&vdev->instance_id.b[4]);
 	init_waitqueue_head(&h->sc_wq);
 	mutex_init(&h->ctl_mutex);
