@@ -115,6 +115,13 @@ static int hsc_probe(struct hvg_vmbus_device *vdev,
 	h = host_alloc(vdev);
 	if (!h)
 		return -ENOMEM;
+	/* An SRB's target id is a byte: a larger one cannot be addressed. */
+	if (h->ide && h->ide_target > U8_MAX) {
+		dev_err_ratelimited(&vdev->dev, "IDE target %u in the instance GUID\n",
+				    h->ide_target);
+		ret = -EINVAL;
+		goto err_close;
+	}
 	ret = hsc_open_primary(h);
 	if (ret)
 		goto err_close;
