@@ -25,7 +25,7 @@ static void usage(FILE *f)
 		"[--vmbus-max-version X.Y]\n"
 		"                  [--disk path=FILE,size=SIZE[,controller=N]"
 		"[,lun=N][,ro][,serial=S]\n"
-		"                   [,vendor=V][,model=M][,nounmap]]... "
+		"                   [,vendor=V][,model=M][,nounmap][,ide[=T]]]... "
 		"[--storage-max-version 5.1|6.0|6.2]\n"
 		"                  [--storage-channels N] "
 		"[--storage-max-transfer BYTES]\n"

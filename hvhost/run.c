@@ -208,7 +208,10 @@ static int add_storage(struct host *h, const struct run_opts *o)
 				break;
 		if (i == o->nr_disks)
 			continue;
-		err = storvsp_add_controller(sv, c);
+		err = o->disks[i].ide ?
+		      storvsp_add_ide_controller(sv, c,
+						 o->disks[i].ide_target) :
+		      storvsp_add_controller(sv, c);
 		if (err)
 			return err;
 	}

@@ -33,7 +33,7 @@ static void build_srb(struct hsc_host *h, struct scsi_cmnd *sc,
 	pkt->flags = cpu_to_le32(HVP_VSTOR_FLAG_REQUEST_COMPLETION);
 	srb->length = cpu_to_le16(sizeof(*srb));
 	srb->port_number = h->shost->host_no;
-	srb->path_id = h->ide ? h->ide_path : sc->device->channel;
+	srb->path_id = sc->device->channel;	/* IDE: always 0, as upstream */
 	srb->target_id = sc->device->id;
 	srb->lun = sc->device->lun;
 	srb->cdb_length = sc->cmd_len;
@@ -406,6 +406,28 @@ void hsc_scan_work(struct work_struct *work)
 		scsi_scan_host(h->shost);
 }
 
+/*
+ * CPUs to hardware queues: round robin, then each channel's CPU to that
+ * channel's queue, so a queue's CPU list holds the CPU its completions
+ * arrive on (vstor.c gives channel i the i-th online CPU: distinct while
+ * there are no more channels than CPUs, as hsc_negotiate() caps them). A
+ * channel moved later (channels/<relid>/cpu) keeps working, off its map.
+ */
+static void hsc_map_queues(struct Scsi_Host *shost)
+{
+	struct blk_mq_queue_map *qmap = &shost->tag_set.map[HCTX_TYPE_DEFAULT];
+	struct hsc_host *h = shost_priv(shost);
+	unsigned int cpu, i = 0;
+
+	for_each_possible_cpu(cpu)
+		qmap->mq_map[cpu] = qmap->queue_offset + i++ % qmap->nr_queues;
+	for (i = 0; i < min(qmap->nr_queues, h->nchan); i++) {
+		cpu = hvg_channel_cpu(h->chans[i]->ch);
+		if (cpu < nr_cpu_ids)
+			qmap->mq_map[cpu] = qmap->queue_offset + i;
+	}
+}
+
 static int hsc_slave_configure(struct scsi_device *sdev)
 {
 	sdev->no_report_opcodes = 1;
@@ -419,6 +441,7 @@ struct scsi_host_template hsc_template = {
 	.name = "hvg_storvsc",
 	.proc_name = "hvg_storvsc",
 	.queuecommand = hsc_queuecommand,
+	.map_queues = hsc_map_queues,
 	.eh_host_reset_handler = hsc_host_reset,
 	.slave_configure = hsc_slave_configure,
 	.change_queue_depth = scsi_change_queue_depth,

@@ -51,7 +51,6 @@ static struct hsc_host *host_alloc(struct hvg_vmbus_device *vdev)
 	h->vdev = vdev;
 	h->ide = guid_equal(&vdev->class_id, &ide_guid);
 	/* IDE: the instance GUID names the one target (as on Hyper-V). */
-	h->ide_path = get_unaligned_le32(&vdev->instance_id.b[0]);
 	h->ide_target = get_unaligned_le16(&vdev->instance_id.b[4]);
 	init_waitqueue_head(&h->sc_wq);
 	mutex_init(&h->ctl_mutex);
@@ -116,6 +115,13 @@ static int hsc_probe(struct hvg_vmbus_device *vdev,
 	h = host_alloc(vdev);
 	if (!h)
 		return -ENOMEM;
+	/* An SRB's target id is a byte: a larger one cannot be addressed. */
+	if (h->ide && h->ide_target > U8_MAX) {
+		dev_err_ratelimited(&vdev->dev, "IDE target %u in the instance GUID\n",
+				    h->ide_target);
+		ret = -EINVAL;
+		goto err_close;
+	}
 	ret = hsc_open_primary(h);
 	if (ret)
 		goto err_close;

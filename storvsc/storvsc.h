@@ -3,8 +3,11 @@
  * hvg_storvsc: a SCSI host per VMBus storage channel (SCSI or IDE class).
  *
  * One blk-mq hardware queue per channel: queue 0 is the primary channel,
- * queue i sub-channel i. Data moves as one GPA-direct multi-page range
- * built from the command's DMA-mapped scatterlist; the host's completion
+ * queue i sub-channel i; channel i interrupts the i-th online CPU and the
+ * queue map puts that CPU on queue i (hsc_map_queues()). The IDE class has
+ * one channel and one target, named by the instance GUID. Data moves as
+ * one GPA-direct multi-page range built from the command's DMA-mapped
+ * scatterlist; the host's completion
  * comes back on the same channel, in its callback (softirq, on the
  * channel's CPU), and is mapped to its command through the channel's
  * request ids (hvg_channel_complete(): unknown, stale and repeated ids are
@@ -103,7 +106,6 @@ struct hsc_ctl {
  * @shost: the SCSI host
  * @ide: the IDE-accelerator class (one channel, one target)
  * @ide_target: IDE: the target id from the instance GUID
- * @ide_path: IDE: the path id from the instance GUID
  * @version: negotiated vstor protocol version
  * @max_subs: sub-channels the host allows (0 if not multi-channel)
  * @max_xfer: bytes per request, host limit capped at HSC_MAX_XFER
@@ -128,7 +130,6 @@ struct hsc_host {
 	struct Scsi_Host *shost;
 	bool ide;
 	u32 ide_target;
-	u32 ide_path;
 	u16 version;
 	u16 max_subs;
 	u32 max_xfer;

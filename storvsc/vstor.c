@@ -141,10 +141,26 @@ static struct hsc_chan *chan_new(struct hsc_host *h,
 	return c;
 }
 
+/*
+ * Queue i's home CPU: the i-th online one. hsc_map_queues() maps it to
+ * queue i, so a command submitted there completes on the same CPU.
+ */
+static unsigned int home_cpu(unsigned int index)
+{
+	unsigned int n = index % num_online_cpus(), cpu;
+
+	for_each_online_cpu(cpu) {
+		if (!n--)
+			return cpu;
+	}
+	return cpumask_first(cpu_online_mask);
+}
+
 static int chan_open(struct hsc_chan *c)
 {
 	struct hvp_vstor_channel_properties props = {};
 	struct hvg_channel_params p = {
+		.cpus = cpumask_of(home_cpu(c->index)),
 		.send_size = HSC_RING_SEND,
 		.recv_size = HSC_RING_RECV,
 		.user_data = &props,

@@ -28,10 +28,17 @@ static bool params_valid(const struct hvg_channel_params *p)
 	       (p->user_data || !p->user_data_len);
 }
 
-/* Spread channels over the online CPUs by relid. */
-static unsigned int pick_cpu(const struct hvg_vmbus_channel *ch)
+/* The driver's choice if one is online, else spread by relid. */
+static unsigned int pick_cpu(const struct hvg_vmbus_channel *ch,
+			     const struct cpumask *want)
 {
 	unsigned int n = ch->relid % num_online_cpus(), cpu;
+
+	if (want) {
+		cpu = cpumask_first_and(want, cpu_online_mask);
+		if (cpu < nr_cpu_ids)
+			return cpu;
+	}
 
 	for_each_online_cpu(cpu) {
 		if (!n--)
@@ -182,7 +189,7 @@ static int open_locked(struct hvg_vmbus_channel *ch,
 	int ret;
 
 	lockdep_assert_held(&ch->lock);
-	ch->target_cpu = pick_cpu(ch);
+	ch->target_cpu = pick_cpu(ch, p->cpus);
 	ret = ring_alloc(ch, p);
 	if (ret)
 		return ret;

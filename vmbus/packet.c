@@ -380,6 +380,20 @@ u32 hvg_channel_relid(const struct hvg_vmbus_channel *ch)
 EXPORT_SYMBOL_GPL(hvg_channel_relid);
 
 /**
+ * hvg_channel_cpu() - the CPU the channel's interrupts go to
+ * @ch: the channel
+ *
+ * Meaningful while it is open; moved by channels/<relid>/cpu.
+ *
+ * Return: the CPU.
+ */
+unsigned int hvg_channel_cpu(const struct hvg_vmbus_channel *ch)
+{
+	return READ_ONCE(ch->target_cpu);
+}
+EXPORT_SYMBOL_GPL(hvg_channel_cpu);
+
+/**
  * hvg_channel_sub_index() - which sub-channel this is
  * @ch: the channel
  *

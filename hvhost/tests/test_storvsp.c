@@ -152,6 +152,7 @@ struct sg {
 	struct vg g;
 	struct storvsp *sv;
 	char path[64];
+	uint8_t target;		/* SRBs' target id */
 };
 
 static int psend(struct sg *s, const struct hvp_vstor_packet *p,
@@ -224,10 +225,14 @@ static uint32_t props_flags(struct sg *s)
 	return r.properties.flags;
 }
 
-static bool sg_init(struct sg *s, uint16_t max_version)
+/* Controller 0 with a 1 MiB disk at LUN 0; IDE class if @ide (target 1). */
+static bool sg_init_as(struct sg *s, uint16_t max_version, bool ide,
+		       struct hvp_vmbus_offer_channel *offer)
 {
 	struct stor_disk_spec spec = { .controller = 0, .lun = 0,
-				       .size = 1 << 20 };
+				       .size = 1 << 20, .ide = ide,
+				       .ide_target = ide };
+	struct hvp_vmbus_offer_channel o;
 	unsigned int lun;
 
 	memset(s, 0, sizeof(*s));
@@ -244,8 +249,13 @@ static bool sg_init(struct sg *s, uint16_t max_version)
 	if (storvsp_add_disk(s->sv, &spec, &lun))
 		return false;
 	return vg_connect(&s->g, HVP_VMBUS_VERSION_WIN10_V5_3) &&
-	       vg_request_offers(&s->g, NULL, 0) == 1 &&
+	       vg_request_offers(&s->g, offer ? offer : &o, 1) == 1 &&
 	       vg_open(&s->g, 1, 8, 0) == 0;
+}
+
+static bool sg_init(struct sg *s, uint16_t max_version)
+{
+	return sg_init_as(s, max_version, false, NULL);
 }
 
 static void sg_uninit(struct sg *s)
@@ -317,6 +327,7 @@ static bool srb(struct sg *s, uint8_t lun, const uint8_t *cdb, uint8_t dir,
 	struct hvg_ring_pkt pk;
 
 	p.srb.length = sizeof(p.srb);
+	p.srb.target_id = s->target;
 	p.srb.lun = lun;
 	p.srb.cdb_length = 16;
 	p.srb.data_in = dir;
@@ -505,6 +516,62 @@ static bool vstor_io(void)
 	return true;
 }
 
+/* The IDE-accelerator class: offer, properties, addressing, one LUN. */
+static bool vstor_ide(void)
+{
+	static const struct hvp_guid ide = HVP_GUID_IDE;
+	uint8_t tur[16] = { 0 }, rd[16] = { 0x28, [8] = 1 };
+	struct stor_disk_spec scsi = { .lun = -1, .size = 65536 };
+	struct hvp_vmbus_offer_channel o;
+	struct hvp_vstor_packet r;
+	unsigned int lun;
+	char cmd[128];
+	struct sg s;
+
+	CHECK(sg_init_as(&s, HVP_VSTOR_VERSION_WIN10, true, &o));
+	CHECK(!memcmp(&o.offer.if_type, &ide, sizeof(ide)));
+	/* Target 1 in bytes 4-5 of the instance, as Hyper-V names it. */
+	CHECK_EQ(o.offer.if_instance.b[4], 1);
+	CHECK_EQ(o.offer.if_instance.b[5], 0);
+	CHECK(handshake(&s));
+	CHECK_EQ(ctl_op(&s, HVP_VSTOR_OP_QUERY_PROTOCOL_VERSION, 0x602), 0);
+	CHECK_EQ(props_flags(&s), HVP_VSTOR_PROP_SUPPORTS_MULTI_CHANNEL |
+				  HVP_VSTOR_PROP_EMULATED_IDE);
+	CHECK_EQ(ctl_op(&s, HVP_VSTOR_OP_END_INITIALIZATION, 0), 0);
+	/* Target 0 is not this controller's; target 1 is. */
+	CHECK(srb(&s, 0, tur, HVP_SRB_DATA_UNKNOWN, 0, 0, &r));
+	CHECK_EQ(r.srb.srb_status, HVP_SRB_STATUS_INVALID_LUN);
+	s.target = 1;
+	CHECK(srb(&s, 0, tur, HVP_SRB_DATA_UNKNOWN, 0, 0, &r));
+	CHECK_EQ(r.srb.srb_status, HVP_SRB_STATUS_SUCCESS);
+	CHECK(srb(&s, 0, rd, HVP_SRB_DATA_READ, 512, 0, &r));
+	CHECK_EQ(r.srb.srb_status, HVP_SRB_STATUS_SUCCESS);
+	CHECK_EQ(r.srb.data_transfer_length, 512);
+	CHECK(strstr(vg_ctl(&s.g, "storage list"), " class=ide target=1\n"));
+	/* LUN 0 only, and of the controller's class. */
+	snprintf(cmd, sizeof(cmd), "storage add 0 1 path=%s-2,size=64K",
+		 s.path);
+	CHECK(strstr(vg_ctl(&s.g, cmd), "lun 0 only"));
+	snprintf(cmd, sizeof(cmd), "%s-2", s.path);
+	scsi.path = cmd;
+	CHECK(storvsp_add_disk(s.sv, &scsi, &lun));	/* not ide=1 */
+	sg_uninit(&s);
+	return true;
+}
+
+/* ide and ide=T parse; a target beyond 1 is refused. */
+static bool vstor_ide_spec(void)
+{
+	char buf[64] = "path=/tmp/x,ide=1,lun=0", bad[32] = "path=/x,ide=2";
+	struct stor_disk_spec spec;
+
+	CHECK(!stor_parse_spec(buf, &spec, false));
+	CHECK(spec.ide);
+	CHECK_EQ(spec.ide_target, 1);
+	CHECK(stor_parse_spec(bad, &spec, false));
+	return true;
+}
+
 TAP_SUITE(storvsp_tests,
 	{ "storvsp: INQUIRY and VPD pages", scsi_inquiry },
 	{ "storvsp: capacity, READ/WRITE checks, MODE SENSE, REPORT LUNS",
@@ -514,5 +581,8 @@ TAP_SUITE(storvsp_tests,
 	  vstor_versions },
 	{ "storvsp: five sessions, each gets its subchannels",
 	  vstor_sessions },
+	{ "storvsp: IDE class: instance names target 1, only it answers, LUN 0",
+	  vstor_ide },
+	{ "storvsp: ide[=T] disk option", vstor_ide_spec },
 	{ "storvsp: GPA-direct I/O, range checks, faults, unmap, hot-plug",
 	  vstor_io });

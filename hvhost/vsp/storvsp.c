@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * StorVSP: SCSI controllers over VMBus (the SCSI controller class). The primary channel carries the vstor handshake
+ * StorVSP: storage controllers over VMBus, of the SCSI controller class or
+ * the IDE-accelerator class (one target, LUN 0). The primary channel
+ * carries the vstor handshake
  * (a state table); every open channel carries EXECUTE_SRB, checked here
  * (addressing, direction, GPA-direct ranges against the transfer length
  * and guest RAM), decoded by storvsp_scsi.c and, for I/O, run by the
@@ -21,10 +23,6 @@
 #define OP_REPORT_LUNS	0xa0
 #define OP_INQUIRY	0x12
 
-static const struct hvp_guid scsi_class = { {
-	0xd9, 0x63, 0x61, 0xba, 0xa1, 0x04, 0x29, 0x4d,
-	0xb6, 0x05, 0x72, 0xe2, 0xff, 0xb1, 0xdc, 0x7f,
-} };
 
 /* Control operations: the states each is valid in, the state after. */
 static const struct {
@@ -92,6 +90,12 @@ static uint32_t control(struct stor_ctrl *c, struct vsp_channel *ch,
 		if (sv->max_channels && c->version >= HVP_VSTOR_VERSION_WIN8)
 			out->properties.flags =
 				HVP_VSTOR_PROP_SUPPORTS_MULTI_CHANNEL;
+		/*
+		 * IDE: flagged, with the SCSI controller's channel offer
+		 * otherwise: a guest must not take sub-channels there.
+		 */
+		if (c->ide)
+			out->properties.flags |= HVP_VSTOR_PROP_EMULATED_IDE;
 		out->properties.max_transfer_bytes = sv->max_xfer;
 		if (c->state == STOR_VERSIONED)
 			c->state = STOR_PROPERTIES;
@@ -345,7 +349,7 @@ static void execute_srb(struct stor_chan *sc, struct stor_req *r)
 	struct stor_lun *l = c->luns[srb->lun];
 	bool no_lun_ok = srb->lun == 0 && srb->cdb[0] == OP_INQUIRY;
 
-	if (srb->path_id || srb->target_id ||
+	if (srb->path_id || srb->target_id != (c->ide ? c->ide_target : 0) ||
 	    (!l && !no_lun_ok && srb->cdb[0] != OP_REPORT_LUNS)) {
 		fail_srb(r, HVP_SRB_STATUS_INVALID_LUN);
 		return;
@@ -760,7 +764,28 @@ static void stor_tx_ready(struct vsp_channel *ch)
 
 const struct vsp_ops storvsp_ops = {
 	.name = "storvsp",
-	.class_id = scsi_class,
+	.class_id = HVP_GUID_SCSI,
+	.open = stor_open,
+	.packet = stor_packet,
+	.tx_ready = stor_tx_ready,
+	.close = stor_close,
+	.rescind = stor_rescind,
+};
+
+/* An IDE channel's instance GUID names its target, as on Hyper-V. */
+static void stor_ide_offer(struct vsp_channel *ch,
+			   struct hvp_vmbus_offer *offer)
+{
+	const struct stor_ctrl *c = vsp_device(ch);
+
+	offer->if_instance.b[4] = c ? c->ide_target : 0;
+	offer->if_instance.b[5] = 0;
+}
+
+const struct vsp_ops storvsp_ide_ops = {
+	.name = "storvsp-ide",
+	.class_id = HVP_GUID_IDE,
+	.offer = stor_ide_offer,
 	.open = stor_open,
 	.packet = stor_packet,
 	.tx_ready = stor_tx_ready,
@@ -770,7 +795,8 @@ const struct vsp_ops storvsp_ops = {
 
 /* Controllers and the public face */
 
-int storvsp_add_controller(struct storvsp *sv, unsigned int id)
+static int add_controller(struct storvsp *sv, unsigned int id, bool ide,
+			  uint8_t ide_target)
 {
 	struct stor_ctrl *c;
 	int err;
@@ -784,7 +810,10 @@ int storvsp_add_controller(struct storvsp *sv, unsigned int id)
 		return -ENOMEM;
 	c->sv = sv;
 	c->id = id;
-	err = vmbus_add_device_dev(sv->srv, &storvsp_ops, c, &c->primary);
+	c->ide = ide;
+	c->ide_target = ide_target;
+	err = vmbus_add_device_dev(sv->srv, ide ? &storvsp_ide_ops :
+				   &storvsp_ops, c, &c->primary);
 	if (err) {
 		free(c);
 		return err;
@@ -793,6 +822,19 @@ int storvsp_add_controller(struct storvsp *sv, unsigned int id)
 	c->next_old = sv->ctrls[id];
 	sv->ctrls[id] = c;
 	return 0;
+}
+
+int storvsp_add_controller(struct storvsp *sv, unsigned int id)
+{
+	return add_controller(sv, id, false, 0);
+}
+
+int storvsp_add_ide_controller(struct storvsp *sv, unsigned int id,
+			       uint8_t target)
+{
+	if (target > STOR_IDE_MAX_TARGET)
+		return -EINVAL;
+	return add_controller(sv, id, true, target);
 }
 
 const char *storvsp_add_disk(struct storvsp *sv,
@@ -809,10 +851,17 @@ const char *storvsp_add_disk(struct storvsp *sv,
 		return "bad controller";
 	c = sv->ctrls[s.controller];
 	if (!c || c->removed) {
-		if (storvsp_add_controller(sv, (unsigned int)s.controller))
+		if (add_controller(sv, (unsigned int)s.controller, s.ide,
+				   s.ide_target))
 			return "cannot add the controller";
 		c = sv->ctrls[s.controller];
 	}
+	if (c->ide != s.ide || (c->ide && c->ide_target != s.ide_target))
+		return "the controller is of another class or IDE target";
+	if (c->ide && s.lun < 0)
+		s.lun = 0;
+	if (c->ide && s.lun)
+		return "an IDE controller has lun 0 only";
 	for (i = 0; s.lun < 0 && i < STOR_MAX_LUNS; i++)
 		if (!c->luns[i])
 			s.lun = i;

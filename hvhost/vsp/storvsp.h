@@ -32,6 +32,7 @@ struct vmbus_server;
 
 #define STOR_MAX_CONTROLLERS	16
 #define STOR_MAX_LUNS		256
+#define STOR_IDE_MAX_TARGET	1	/* master, slave */
 #define STOR_MAX_SUBCHANNELS	64
 #define STOR_MAX_RANGES		64
 #define STOR_MAX_INFLIGHT	1024	/* per channel */
@@ -194,6 +195,12 @@ struct stor_ctrl {
 	struct storvsp *sv;
 	struct stor_ctrl *next_old;	/* removed ones, same number */
 	unsigned int id;
+	/*
+	 * The IDE-accelerator class: one target, named in the instance GUID
+	 * (bytes 4-5, as Hyper-V), LUN 0 only; its SRBs must address it.
+	 */
+	bool ide;
+	uint8_t ide_target;
 	struct vsp_channel *primary;	/* NULL once rescinded */
 	struct vsp_channel *subs[STOR_MAX_SUBCHANNELS + 1];	/* by slot */
 	struct stor_chan *chans[STOR_MAX_SUBCHANNELS + 1];	/* open ones */
@@ -238,11 +245,16 @@ struct stor_disk_spec {
 	int controller;
 	int lun;			/* -1: lowest free */
 	bool ro, nounmap, nofua;
+	bool ide;			/* on an IDE-class controller */
+	uint8_t ide_target;		/* ide=T: its target (0..1) */
 	char serial[21], vendor[9], model[17];
 };
 
 /* storvsp.c */
 int storvsp_add_controller(struct storvsp *sv, unsigned int id);
+/* An IDE-class controller whose one target is @target. */
+int storvsp_add_ide_controller(struct storvsp *sv, unsigned int id,
+			       uint8_t target);
 /* Sends ENUMERATE_BUS / REMOVE_DEVICE; false if the primary is not open. */
 bool stor_notify(struct stor_ctrl *c, uint32_t op, unsigned int lun);
 void stor_complete(struct stor_req *r);
@@ -295,5 +307,6 @@ int storvsp_fd(const struct storvsp *sv);
 void storvsp_process(struct storvsp *sv);
 int storvsp_ctl_register(struct storvsp *sv, struct ctl_cmds *cmds);
 extern const struct vsp_ops storvsp_ops;
+extern const struct vsp_ops storvsp_ide_ops;
 
 #endif /* HVHOST_VSP_STORVSP_H */

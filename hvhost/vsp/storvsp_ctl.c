@@ -77,7 +77,10 @@ static void print_ctrl(struct stor_ctrl *c, struct strbuf *out)
 	for (i = 0; i <= last; i++)
 		sb_printf(out, "%s%llu", i ? "," : "",
 			  (unsigned long long)c->chan_requests[i]);
-	sb_printf(out, "\n");
+	if (c->ide)
+		sb_printf(out, " class=ide target=%u\n", c->ide_target);
+	else
+		sb_printf(out, " class=scsi\n");
 }
 
 static void print_lun(struct stor_lun *l, struct strbuf *out)
@@ -154,6 +157,8 @@ static const char *add(struct storvsp *sv, int argc, char **argv,
 		return err;
 	spec.controller = (int)c->id;
 	spec.lun = (int)lun;
+	spec.ide = c->ide;		/* the controller's class */
+	spec.ide_target = c->ide_target;
 	err = storvsp_add_disk(sv, &spec, &got);
 	if (err)
 		return err;

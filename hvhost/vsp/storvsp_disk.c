@@ -93,6 +93,13 @@ static const char *parse_kv(char *key, char *val,
 		spec->ro = true;
 	} else if (!strcmp(key, "nounmap") && !val) {
 		spec->nounmap = true;
+	} else if (!strcmp(key, "ide")) {
+		int t = 0;
+
+		if (val && !parse_int(val, STOR_IDE_MAX_TARGET, &t))
+			return "bad ide target (0..1)";
+		spec->ide = true;
+		spec->ide_target = (uint8_t)t;
 	} else if (!strcmp(key, "nofua") && !val) {
 		spec->nofua = true;
 	} else if (!strcmp(key, "serial") && val) {

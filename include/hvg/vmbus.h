@@ -22,6 +22,7 @@
 #include <linux/types.h>
 #include <linux/uuid.h>
 
+struct cpumask;
 struct hvg_vmbus_channel;
 
 /**
@@ -117,6 +118,8 @@ typedef void (*hvg_sc_cb_t)(struct hvg_vmbus_channel *sc, void *ctx);
  * @user_data: device-specific bytes for OPENCHANNEL (may be NULL)
  * @user_data_len: at most 120
  * @rqst_slots: request ids available for sends that want a completion
+ * @cpus: CPUs the channel may interrupt: the first online one is taken;
+ *	NULL (or none online): the bus spreads channels by relid
  * @callback: called when the host has written packets
  * @ctx: passed to @callback
  */
@@ -126,6 +129,7 @@ struct hvg_channel_params {
 	const void *user_data;
 	u32 user_data_len;
 	u32 rqst_slots;
+	const struct cpumask *cpus;
 	hvg_channel_cb_t callback;
 	void *ctx;
 };
@@ -179,6 +183,7 @@ void *hvg_channel_complete(struct hvg_vmbus_channel *ch, u64 trans_id);
 void hvg_channel_cancel_rqst(struct hvg_vmbus_channel *ch, void *rqst);
 int hvg_channel_error(struct hvg_vmbus_channel *ch);
 u32 hvg_channel_relid(const struct hvg_vmbus_channel *ch);
+unsigned int hvg_channel_cpu(const struct hvg_vmbus_channel *ch);
 u16 hvg_channel_sub_index(const struct hvg_vmbus_channel *ch);
 bool hvg_channel_rescinded(const struct hvg_vmbus_channel *ch);
 void hvg_channel_set_sc_callback(struct hvg_vmbus_channel *primary,

@@ -105,6 +105,7 @@ HVP_ASSERT_SIZE(struct hvp_vmscsi_request, 52);
 
 /* QUERY_PROPERTIES result (also the OPENCHANNEL user data, zeroed) */
 #define HVP_VSTOR_PROP_SUPPORTS_MULTI_CHANNEL	0x1
+#define HVP_VSTOR_PROP_EMULATED_IDE		0x2	/* an IDE controller */
 
 struct __packed hvp_vstor_channel_properties {
 	__le32 reserved;

@@ -9,17 +9,10 @@
 . ../storvsc/lib.sh
 
 echo "1..10"
-modprobe sd_mod
-modprobe hvg_storvsc 2>/dev/null
-if wait_for 60 '[ -b "/dev/$(sd_of 0 0)" ] && [ -b "/dev/$(sd_of 1 0)" ] && [ -b "/dev/$(sd_of 0 1)" ]'; then
-	ok "controller 0 LUN 0 and 1, controller 1 LUN 0 have disks"
-else
-	nok "controller 0 LUN 0 and 1, controller 1 LUN 0 have disks" "$(ls /sys/class/scsi_device/; hvctl storage list; dmesg | grep -i 'hvg_storvsc\|scsi' | tail -n 10)"
-	exit 1
-fi
+load_wait "controller 0 LUN 0 and 1, controller 1 LUN 0 have disks" \
+	'[ -b "/dev/$(sd_of 0 0)" ] && [ -b "/dev/$(sd_of 1 0)" ] && [ -b "/dev/$(sd_of 0 1)" ]'
 d0=$(sd_of 0 0) ro=$(sd_of 1 0) c1=$(sd_of 0 1)
 chan0() { cat "/sys/kernel/debug/hvg_storvsc/host$1/channels"; }
-host_of() { d=$(readlink -f "/sys/block/$1/device"); d=${d##*/}; echo "${d%%:*}"; }
 h0=$(host_of "$d0") h1=$(host_of "$c1")
 
 limits() {

@@ -74,6 +74,16 @@ host_fsck() {
 }
 result "host: e2fsck -fn on the image finds it clean" "$(host_fsck)"
 
+# Every channel's CPU is one of its queue's (hvg_storvsc's map_queues and
+# the CPU it opens each channel on): with 2+ CPUs there are 2+ channels.
+aligned() {
+	ncpu=$(grep -c '^processor' /proc/cpuinfo)
+	q=$(ls "/sys/block/$d0/mq" | wc -l)
+	[ "$ncpu" -lt 2 ] || [ "$q" -ge 2 ] || echo "$q queues with $ncpu CPUs"
+	cpu_aligned "$d0"
+}
+result "each channel interrupts a CPU in its blk-mq queue's cpu_list" "$(aligned)"
+
 # Reload the driver: the disk goes away with its page cache, so the files
 # are read back from the host.
 reload_verify() {

@@ -21,6 +21,16 @@ wait_for() {
 	done
 }
 
+# load_wait DESC COND: load sd_mod and hvg_storvsc, wait (60 s) for COND;
+# "ok DESC", or "not ok DESC" with the disks and log seen, and exit
+load_wait() {
+	modprobe sd_mod
+	modprobe hvg_storvsc 2>/dev/null
+	if wait_for 60 "$2"; then ok "$1"; return; fi
+	nok "$1" "$(ls /sys/class/scsi_device/; hvctl storage list; dmesg | grep -i 'hvg_storvsc\|scsi\|vmbus' | tail -n 15)"
+	exit 1
+}
+
 # wait_pid SECONDS PID: until PID has exited, bounded; kills it if not
 wait_pid() {
 	i=0
@@ -31,14 +41,15 @@ wait_pid() {
 	done
 }
 
-# sd_of LUN [CONTROLLER]: the block device of a LUN under hvg_storvsc. With
-# CONTROLLER, only on the SCSI host whose primary channel has that
-# controller's relid (hvhost's list, the driver's debugfs); without, on any
-# hvg_storvsc host (the dirs with one controller).
+# sd_of LUN [CONTROLLER [TARGET]]: the block device of a LUN under
+# hvg_storvsc (target 0 unless TARGET: an IDE controller's is in its
+# instance GUID). With CONTROLLER, only on the SCSI host whose primary
+# channel has that controller's relid (hvhost's list, the driver's
+# debugfs); without, on any hvg_storvsc host (the dirs with one controller).
 sd_of() {
 	r=
 	[ -z "$2" ] || r=$(ctl_field relid "$2")
-	for d in /sys/class/scsi_device/*:0:0:"$1"; do
+	for d in /sys/class/scsi_device/*:0:"${3:-0}":"$1"; do
 		[ -e "$d" ] || continue
 		h=${d##*/}
 		h=${h%%:*}
@@ -76,3 +87,26 @@ ctl_field() {
 # host_chan_requests: hvhost's EXECUTE_SRB count per channel of controller
 # 0 (primary first), one a line
 host_chan_requests() { ctl_field chan_requests | tr ',' '\n'; }
+
+# host_of DISK: its SCSI host number
+host_of() { _d=$(readlink -f "/sys/block/$1/device"); _d=${_d##*/}; echo "${_d%%:*}"; }
+
+# cpu_aligned DISK: for each channel of DISK's controller (debugfs "queue=i
+# relid=r"), the CPU r interrupts (the VMBus device's channel_vp_mapping)
+# is in blk-mq queue i's cpu_list, so a completion arrives on a CPU that
+# submits to its queue. Prints what is wrong.
+cpu_aligned() {
+	h=$(host_of "$1")
+	vdev=$(dirname "$(readlink -f "/sys/class/scsi_host/host$h/device")")
+	map=$vdev/channel_vp_mapping
+	[ -r "$map" ] || { echo "no $map"; return; }
+	sed -n 's/^queue=\([0-9]*\) relid=\([0-9]*\) .*/\1 \2/p' \
+		"/sys/kernel/debug/hvg_storvsc/host$h/channels" >/tmp/qr
+	[ -s /tmp/qr ] || echo "host$h: no channels in debugfs"
+	while read -r q r; do
+		cpu=$(sed -n "s/^$r:\([0-9]*\)$/\1/p" "$map")
+		l=$(cat "/sys/block/$1/mq/$q/cpu_list" 2>/dev/null)
+		echo ", $l," | grep -q ", $cpu," ||
+			echo "queue $q: channel $r interrupts CPU '$cpu', the queue's CPUs are '$l'"
+	done </tmp/qr
+}
