@@ -220,6 +220,8 @@ static bool scsi_misc(void)
 	rs[4] = 8;
 	scsi_decode(&disk, rs, 6, 252, &c);
 	CHECK_EQ(c.data_len, 8);
+	rs[1] = 0x01;		/* DESC: descriptor format not offered */
+	CHECK(refused(&disk, rs, 6, 252, SENSE_ILLEGAL_REQUEST, 0x24));
 	scsi_decode(&disk, (uint8_t[6]){ 0x1b, 0, 0, 0, 1, 0 }, 6, 0, &c);
 	CHECK_EQ(c.action, SCSI_DONE);
 	CHECK_EQ(c.status, SAM_GOOD);
@@ -271,9 +273,7 @@ static bool scsi_mode_sense10(void)
 	ro.fua = false;
 	scsi_decode(&ro, ms, 10, 255, &c);
 	CHECK_EQ(c.data[3], 0x80);			/* WP, no DPOFUA */
-	/* The descriptor's count is 32 bits (not the 24 of MODE SENSE(6)'s
-	 * general descriptor), capped at 0xffffffff.
-	 */
+	/* The short LBA descriptor's count is 32 bits, capped. */
 	ro.blocks = 0x1000000;
 	scsi_decode(&ro, ms, 10, 255, &c);
 	CHECK_EQ(be32(c.data + 8), 0x1000000);
@@ -305,7 +305,8 @@ static bool scsi_write_same(void)
 	CHECK(refused(&ro, ws, 16, 512, SENSE_DATA_PROTECT, 0x27));
 	nd.unmap = false;
 	CHECK(refused(&nd, ws, 16, 512, SENSE_ILLEGAL_REQUEST, 0x24));
-	/* Without UNMAP the block would be written over the range; NDOB
+	/*
+	 * Without UNMAP the block would be written over the range; NDOB
 	 * (no data-out buffer) likewise: neither is offered.
 	 */
 	ws[1] = 0;

@@ -535,7 +535,12 @@ void scsi_decode(const struct scsi_disk *d, const uint8_t *cdb,
 		/*
 		 * Sense goes back with each CHECK CONDITION (autosense), so
 		 * none is ever pending: NO SENSE, as Linux's targets answer.
+		 * Fixed format only: DESC set is an invalid field (SPC-4).
 		 */
+		if (cdb[1] & 0x01) {
+			invalid_field(c);
+			break;
+		}
 		c->data[0] = 0x70;
 		c->data[7] = SCSI_SENSE_LEN - 8;
 		reply(c, SCSI_SENSE_LEN, cdb[4], xfer);
