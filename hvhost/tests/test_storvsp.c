@@ -5,6 +5,8 @@
  * I/O into an image file, range validation, unmap punching holes, hot-add
  * and faults.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +142,218 @@ static bool scsi_unmap(void)
 	scsi_decode(&nd, cdb, 10, 24, &c);
 	CHECK(sense_is(&c, SENSE_ILLEGAL_REQUEST, 0x24));
 	scsi_decode(&disk, (uint8_t[16]){ 0x93, 0x08, [13] = 8 }, 16, 512, &c);
+	CHECK_EQ(c.action, SCSI_WS_UNMAP);
+	return true;
+}
+
+/* @cdb decodes to CHECK CONDITION with sense @key / @asc. */
+static bool refused(const struct scsi_disk *d, const uint8_t *cdb,
+		    unsigned int len, uint32_t xfer, uint8_t key, uint8_t asc)
+{
+	struct scsi_cmd c;
+
+	scsi_decode(d, cdb, len, xfer, &c);
+	return sense_is(&c, key, asc);
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+/* READ/WRITE(6): a 21-bit LBA (byte 1's top bits masked), 0 is 256. */
+static bool scsi_rw6(void)
+{
+	struct scsi_disk big = disk;
+	struct scsi_cmd c;
+
+	big.blocks = 1 << 22;
+	scsi_decode(&big, (uint8_t[6]){ 0x08, 0x01, 0x02, 0x03, 4, 0 }, 6,
+		    4 * 512, &c);
+	CHECK_EQ(c.action, SCSI_READ);
+	CHECK_EQ(c.lba, 0x010203);
+	CHECK_EQ(c.nblocks, 4);
+	CHECK(!c.data_out);
+	scsi_decode(&big, (uint8_t[6]){ 0x08, 0xe1, 0x02, 0x03, 0, 0 }, 6,
+		    256 * 512, &c);
+	CHECK_EQ(c.action, SCSI_READ);
+	CHECK_EQ(c.lba, 0x010203);
+	CHECK_EQ(c.nblocks, 256);
+	scsi_decode(&big, (uint8_t[6]){ 0x0a, 0xff, 0xff, 0xfe, 1, 0 }, 6,
+		    512, &c);
+	CHECK_EQ(c.action, SCSI_WRITE);
+	CHECK_EQ(c.lba, 0x1ffffe);
+	CHECK(c.data_out);
+	/* 256 blocks offered as 255: the length must match */
+	CHECK(refused(&big, (uint8_t[6]){ 0x08, 0, 0, 0, 0, 0 }, 6, 255 * 512,
+		      SENSE_ILLEGAL_REQUEST, 0x24));
+	CHECK(refused(&disk, (uint8_t[6]){ 0x08, 0, 0x07, 0xff, 2, 0 }, 6,
+		      1024, SENSE_ILLEGAL_REQUEST, 0x21));
+	return true;
+}
+
+/* SYNCHRONIZE CACHE(16), REQUEST SENSE, START STOP UNIT, VPD B1. */
+static bool scsi_misc(void)
+{
+	uint8_t sc16[16] = { 0x91, [8] = 0x07, [9] = 0xff, [13] = 1 };
+	uint8_t rs[6] = { 0x03, 0, 0, 0, 252, 0 };
+	uint8_t b1[6] = { 0x12, 1, 0xb1, 0, 255, 0 };
+	struct scsi_cmd c;
+
+	scsi_decode(&disk, sc16, 16, 0, &c);
+	CHECK_EQ(c.action, SCSI_FLUSH);
+	sc16[13] = 2;
+	CHECK(refused(&disk, sc16, 16, 0, SENSE_ILLEGAL_REQUEST, 0x21));
+	sc16[13] = 0;
+	sc16[2] = 1;		/* lba 2^56 + 0x7ff */
+	CHECK(refused(&disk, sc16, 16, 0, SENSE_ILLEGAL_REQUEST, 0x21));
+	/* Autosense leaves nothing pending: NO SENSE, fixed format. */
+	scsi_decode(&disk, rs, 6, 252, &c);
+	CHECK_EQ(c.action, SCSI_DONE);
+	CHECK_EQ(c.status, SAM_GOOD);
+	CHECK_EQ(c.data_len, 18);
+	CHECK_EQ(c.data[0], 0x70);
+	CHECK_EQ(c.data[2], SENSE_NO_SENSE);
+	CHECK_EQ(c.data[7], 10);
+	CHECK_EQ(c.data[12], 0);
+	rs[4] = 8;
+	scsi_decode(&disk, rs, 6, 252, &c);
+	CHECK_EQ(c.data_len, 8);
+	rs[1] = 0x01;		/* DESC: descriptor format not offered */
+	CHECK(refused(&disk, rs, 6, 252, SENSE_ILLEGAL_REQUEST, 0x24));
+	scsi_decode(&disk, (uint8_t[6]){ 0x1b, 0, 0, 0, 1, 0 }, 6, 0, &c);
+	CHECK_EQ(c.action, SCSI_DONE);
+	CHECK_EQ(c.status, SAM_GOOD);
+	CHECK_EQ(c.data_len, 0);
+	scsi_decode(&disk, (uint8_t[6]){ 0x1b, 0, 0, 0, 0, 0 }, 6, 0, &c);
+	CHECK_EQ(c.status, SAM_GOOD);
+	scsi_decode(&disk, b1, 6, 255, &c);
+	CHECK_EQ(c.status, SAM_GOOD);
+	CHECK_EQ(c.data_len, 0x40);
+	CHECK_EQ(c.data[1], 0xb1);
+	CHECK_EQ(c.data[2] << 8 | c.data[3], 0x40 - 4);
+	CHECK_EQ(c.data[4] << 8 | c.data[5], 1);	/* non-rotating */
+	return true;
+}
+
+/* MODE SENSE(10): header, short LBA block descriptor, caching page. */
+static bool scsi_mode_sense10(void)
+{
+	uint8_t ms[10] = { 0x5a, 0, 0x08, [8] = 255 };
+	struct scsi_disk ro = disk;
+	struct scsi_cmd c;
+
+	scsi_decode(&disk, ms, 10, 255, &c);
+	CHECK_EQ(c.status, SAM_GOOD);
+	CHECK_EQ(c.data_len, 8 + 8 + 20);
+	CHECK_EQ(c.data[0] << 8 | c.data[1], 36 - 2);
+	CHECK_EQ(c.data[3], 0x10);			/* DPOFUA, no WP */
+	CHECK_EQ(c.data[6] << 8 | c.data[7], 8);	/* block desc length */
+	CHECK_EQ(be32(c.data + 8), 2048);		/* blocks */
+	CHECK_EQ(be32(c.data + 12), 512);		/* block length */
+	CHECK_EQ(c.data[16], 0x08);			/* caching page */
+	CHECK_EQ(c.data[17], 0x12);
+	CHECK_EQ(c.data[18] & 0x04, 0x04);		/* WCE */
+	/* DBD: no descriptor, the page right after the header */
+	ms[1] = 0x08;
+	scsi_decode(&disk, ms, 10, 255, &c);
+	CHECK_EQ(c.data_len, 8 + 20);
+	CHECK_EQ(c.data[0] << 8 | c.data[1], 28 - 2);
+	CHECK_EQ(c.data[6] << 8 | c.data[7], 0);
+	CHECK_EQ(c.data[8], 0x08);
+	/* Allocation length 12: cut, the header still tells the whole. */
+	ms[1] = 0;
+	ms[8] = 12;
+	scsi_decode(&disk, ms, 10, 255, &c);
+	CHECK_EQ(c.data_len, 12);
+	CHECK_EQ(c.data[0] << 8 | c.data[1], 36 - 2);
+	ms[8] = 255;
+	ro.ro = true;
+	ro.fua = false;
+	scsi_decode(&ro, ms, 10, 255, &c);
+	CHECK_EQ(c.data[3], 0x80);			/* WP, no DPOFUA */
+	/* The short LBA descriptor's count is 32 bits, capped. */
+	ro.blocks = 0x1000000;
+	scsi_decode(&ro, ms, 10, 255, &c);
+	CHECK_EQ(be32(c.data + 8), 0x1000000);
+	ro.blocks = 1ull << 33;
+	scsi_decode(&ro, ms, 10, 255, &c);
+	CHECK_EQ(be32(c.data + 8), 0xffffffff);
+	return true;
+}
+
+/* WRITE SAME(16): only the UNMAP form, within VPD B0's limit. */
+static bool scsi_write_same(void)
+{
+	uint8_t ws[16] = { 0x93, 0x08, [9] = 8, [13] = 16 };
+	uint8_t b0[6] = { 0x12, 1, 0xb0, 0, 255, 0 };
+	struct scsi_disk ro = disk, big = disk, nd = disk;
+	struct scsi_cmd c;
+	uint64_t max;
+
+	scsi_decode(&disk, ws, 16, 512, &c);
+	CHECK_EQ(c.action, SCSI_WS_UNMAP);
+	CHECK_EQ(c.lba, 8);
+	CHECK_EQ(c.nblocks, 16);
+	CHECK(c.data_out);
+	/* no data block */
+	CHECK(refused(&disk, ws, 16, 0, SENSE_ILLEGAL_REQUEST, 0x24));
+	ro.ro = true;
+	CHECK(refused(&ro, ws, 16, 512, SENSE_DATA_PROTECT, 0x27));
+	ro.unmap = false;			/* as a real ro LUN is */
+	CHECK(refused(&ro, ws, 16, 512, SENSE_DATA_PROTECT, 0x27));
+	nd.unmap = false;
+	CHECK(refused(&nd, ws, 16, 512, SENSE_ILLEGAL_REQUEST, 0x24));
+	/*
+	 * Without UNMAP the block would be written over the range; NDOB
+	 * (no data-out buffer) likewise: neither is offered.
+	 */
+	ws[1] = 0;
+	CHECK(refused(&disk, ws, 16, 512, SENSE_ILLEGAL_REQUEST, 0x24));
+	ws[1] = 0x09;
+	CHECK(refused(&disk, ws, 16, 512, SENSE_ILLEGAL_REQUEST, 0x24));
+	ws[1] = 0x08;
+	ws[9] = 0xf8, ws[8] = 0x07;		/* lba 2040 + 16 > 2048 */
+	CHECK(refused(&disk, ws, 16, 512, SENSE_ILLEGAL_REQUEST, 0x21));
+	/* The count limit is the one VPD B0 advertises. */
+	big.blocks = 1ull << 32;
+	scsi_decode(&big, b0, 6, 255, &c);
+	max = (uint64_t)be32(c.data + 36) << 32 | be32(c.data + 40);
+	CHECK(max > 0 && max < UINT32_MAX);
+	ws[8] = 0, ws[9] = 0;
+	ws[10] = (uint8_t)(max >> 24), ws[11] = (uint8_t)(max >> 16);
+	ws[12] = (uint8_t)(max >> 8), ws[13] = (uint8_t)max;
+	scsi_decode(&big, ws, 16, 512, &c);
+	CHECK_EQ(c.action, SCSI_WS_UNMAP);
+	CHECK_EQ(c.nblocks, max);
+	max++;
+	ws[10] = (uint8_t)(max >> 24), ws[11] = (uint8_t)(max >> 16);
+	ws[12] = (uint8_t)(max >> 8), ws[13] = (uint8_t)max;
+	CHECK(refused(&big, ws, 16, 512, SENSE_ILLEGAL_REQUEST, 0x24));
+	return true;
+}
+
+/* discard=ws16: LBPWS without LBPU, no UNMAP limits, UNMAP refused. */
+static bool scsi_discard_ws16(void)
+{
+	uint8_t inq[6] = { 0x12, 1, 0xb2, 0, 255, 0 };
+	struct scsi_disk ws = disk;
+	struct scsi_cmd c;
+
+	ws.ws16 = true;
+	scsi_decode(&ws, inq, 6, 255, &c);
+	CHECK_EQ(c.data[5], 0x44);		/* LBPWS, LBPRZ */
+	inq[2] = 0xb0;
+	scsi_decode(&ws, inq, 6, 255, &c);
+	CHECK_EQ(be32(c.data + 20), 0);		/* max unmap LBA count */
+	CHECK_EQ(be32(c.data + 24), 0);		/* max descriptors */
+	CHECK_EQ(be32(c.data + 40), 0x800000);	/* max WRITE SAME */
+	scsi_decode(&disk, inq, 6, 255, &c);
+	CHECK(be32(c.data + 20) && be32(c.data + 24));
+	CHECK(refused(&ws, (uint8_t[10]){ 0x42, [8] = 24 }, 10, 24,
+		      SENSE_ILLEGAL_REQUEST, 0x20));
+	scsi_decode(&ws, (uint8_t[16]){ 0x93, 0x08, [13] = 8 }, 16, 512, &c);
 	CHECK_EQ(c.action, SCSI_WS_UNMAP);
 	return true;
 }
@@ -516,6 +730,167 @@ static bool vstor_io(void)
 	return true;
 }
 
+/* The LUN line of `storage list` for LUN @lun of controller 0. */
+static const char *lun_line(struct sg *s, unsigned int lun)
+{
+	char want[32];
+
+	snprintf(want, sizeof(want), "controller=0 lun=%u ", lun);
+	return strstr(vg_ctl(&s->g, "storage list"), want);
+}
+
+/*
+ * READ/WRITE(6) move the image's bytes at the masked LBA; WRITE SAME(16)
+ * UNMAP punches them out (zeros only), counted apart from UNMAP; a read-
+ * only LUN answers DATA PROTECT; REQUEST SENSE after an error: NO SENSE.
+ */
+static bool vstor_rw6_write_same(void)
+{
+	uint8_t wr6[16] = { 0x0a, 0xe0, 0, 32, 16, 0 };	/* lba 32 */
+	uint8_t rd6[16] = { 0x08, 0xe0, 0, 32, 16, 0 };
+	uint8_t ws[16] = { 0x93, 0x08, [9] = 32, [13] = 16 };
+	uint8_t img[8192], *buf;
+	struct hvp_vstor_packet r;
+	struct hvg_ring_pkt pk;
+	char cmd[128];
+	struct stat st;
+	uint32_t len;
+	struct sg s;
+	int fd, i;
+
+	CHECK(sg_init(&s, HVP_VSTOR_VERSION_WIN10));
+	CHECK(ready(&s));
+	buf = s.g.fx.ram + BUF_GPA;
+	CHECK(write_pattern(&s, wr6, &r));
+	fd = open(s.path, O_RDONLY);
+	CHECK(fd >= 0);
+	CHECK_EQ(pread(fd, img, sizeof(img), 32 * 512), sizeof(img));
+	for (i = 0; i < 8192; i++)
+		CHECK_EQ(img[i], (uint8_t)(i * 7));
+	memset(buf, 0, 16384);
+	CHECK(srb(&s, 0, rd6, HVP_SRB_DATA_READ, 8192, 4000, &r));
+	CHECK_EQ(r.srb.srb_status, HVP_SRB_STATUS_SUCCESS);
+	for (i = 0; i < 8192; i++)
+		CHECK_EQ(buf[4000 + i], (uint8_t)(i * 7));
+	CHECK(!fstat(fd, &st) && st.st_blocks >= 16);
+	/* A block not of zeros cannot become a hole: refused, kept. */
+	memset(buf, 0, 512);
+	buf[511] = 1;
+	CHECK(srb(&s, 0, ws, HVP_SRB_DATA_WRITE, 512, 0, &r));
+	CHECK_EQ(r.srb.srb_status, HVP_SRB_STATUS_ERROR |
+		 HVP_SRB_STATUS_AUTOSENSE_VALID);
+	CHECK_EQ(r.srb.sense_data[12], 0x24);
+	CHECK(!fstat(fd, &st) && st.st_blocks >= 16);
+	buf[511] = 0;
+	CHECK(srb(&s, 0, ws, HVP_SRB_DATA_WRITE, 512, 0, &r));
+	CHECK_EQ(r.srb.srb_status, HVP_SRB_STATUS_SUCCESS);
+	CHECK(!fstat(fd, &st));
+	CHECK_EQ(st.st_blocks, 0);
+	CHECK_EQ(pread(fd, img, sizeof(img), 32 * 512), sizeof(img));
+	for (i = 0; i < 8192; i++)
+		CHECK_EQ(img[i], 0);
+	close(fd);
+	CHECK(strstr(lun_line(&s, 0), " unmaps=0 write_sames=1 "
+		     "discard=unmap "));
+	/* Past the end: LBA out of range, nothing counted. */
+	ws[8] = 0x07, ws[9] = 0xf8;
+	CHECK(srb(&s, 0, ws, HVP_SRB_DATA_WRITE, 512, 0, &r));
+	CHECK_EQ(r.srb.sense_data[2], SENSE_ILLEGAL_REQUEST);
+	CHECK_EQ(r.srb.sense_data[12], 0x21);
+	CHECK(strstr(lun_line(&s, 0), " write_sames=1 "));
+	/* Autosense delivered the sense: nothing pending. */
+	CHECK(srb(&s, 0, (uint8_t[16]){ 0xc1 }, HVP_SRB_DATA_UNKNOWN, 0, 0,
+		  &r));
+	CHECK_EQ(r.srb.sense_data[12], 0x20);
+	memset(buf, 0xee, 64);
+	CHECK(srb(&s, 0, (uint8_t[16]){ 0x03, [4] = 18 }, HVP_SRB_DATA_READ,
+		  18, 0, &r));
+	CHECK_EQ(r.srb.srb_status, HVP_SRB_STATUS_SUCCESS);
+	CHECK_EQ(r.srb.data_transfer_length, 18);
+	CHECK_EQ(buf[0], 0x70);
+	CHECK_EQ(buf[2], SENSE_NO_SENSE);
+	CHECK_EQ(buf[12], 0);
+	/* A read-only view of the image at LUN 1: DATA PROTECT. */
+	snprintf(cmd, sizeof(cmd), "storage add 0 1 path=%s,ro", s.path);
+	CHECK(strstr(vg_ctl(&s.g, cmd), "enumerate=sent"));
+	CHECK(precv(&s, &pk, &r, &len));
+	CHECK_EQ(r.operation, HVP_VSTOR_OP_ENUMERATE_BUS);
+	CHECK(strstr(lun_line(&s, 1), " discard=none "));
+	ws[8] = 0, ws[9] = 0;
+	CHECK(srb(&s, 1, ws, HVP_SRB_DATA_WRITE, 512, 0, &r));
+	CHECK_EQ(r.srb.sense_data[2], SENSE_DATA_PROTECT);
+	CHECK_EQ(r.srb.sense_data[12], 0x27);
+	sg_uninit(&s);
+	return true;
+}
+
+/*
+ * One worker per channel: with every request held 10 s, a request on each
+ * of two channels is being worked on (the workers' timestamps) while the
+ * other is too. Workers shared by the channels, or one request at a time,
+ * would start the second only after the first was given back. Stopping
+ * the workers cancels both.
+ */
+static bool vstor_worker_per_channel(void)
+{
+	struct stor_disk_spec spec = { .path = "/tmp/hvhost-storvsp-w",
+				       .size = 65536 };
+	struct storvsp *sv = storvsp_create(NULL);
+	struct stor_ctrl c = { .sv = sv };
+	struct stor_chan ch[2] = { { .c = &c }, { .c = &c, .index = 1 } };
+	struct stor_req *r[2], *done, *next;
+	uint8_t data[2][512];
+	struct stor_lun *l;
+	bool overlap;
+	int i, n = 0;
+
+	CHECK(sv);
+	unlink(spec.path);
+	CHECK(!stor_lun_open(&spec, 1 << 20, &l));
+	unlink(spec.path);
+	sv->delay_ms = 10000;
+	for (i = 0; i < 2; i++)
+		CHECK(!stor_worker_start(&ch[i]));
+	for (i = 0; i < 2; i++) {
+		r[i] = calloc(1, sizeof(*r[i]));
+		CHECK(r[i]);
+		r[i]->sc = &ch[i];
+		r[i]->lun = l;
+		stor_lun_get(l);
+		l->inflight++;
+		r[i]->xfer = 512;
+		r[i]->cmd.action = SCSI_READ;
+		r[i]->cmd.nblocks = 1;
+		r[i]->iov = calloc(1, sizeof(*r[i]->iov));
+		CHECK(r[i]->iov);
+		r[i]->iov[0] = (struct iovec){ data[i], 512 };
+		r[i]->nr_iov = 1;
+		stor_submit(r[i]);
+	}
+	for (i = 0; i < 500; i++) {
+		if (__atomic_load_n(&r[0]->t_start, __ATOMIC_ACQUIRE) &&
+		    __atomic_load_n(&r[1]->t_start, __ATOMIC_ACQUIRE))
+			break;
+		usleep(10000);
+	}
+	for (i = 0; i < 2; i++)
+		CHECK(!stor_worker_stop(&ch[i]));
+	/* Both were given back, cancelled, their work overlapping. */
+	overlap = r[0]->t_start && r[1]->t_start &&
+		  r[0]->t_start < r[1]->t_end && r[1]->t_start < r[0]->t_end;
+	for (done = sv->done; done; done = next) {
+		next = done->next;
+		n += done->err == -ECANCELED;
+		stor_req_free(done);
+	}
+	sv->done = sv->done_tail = NULL;
+	stor_lun_put(l);
+	storvsp_destroy(sv);
+	CHECK(overlap);
+	CHECK_EQ(n, 2);
+	return true;
+}
+
 /* The IDE-accelerator class: offer, properties, addressing, one LUN. */
 static bool vstor_ide(void)
 {
@@ -559,7 +934,7 @@ static bool vstor_ide(void)
 	return true;
 }
 
-/* ide and ide=T parse; a target beyond 1 is refused. */
+/* ide, ide=T and discard= parse; a target beyond 1 is refused. */
 static bool vstor_ide_spec(void)
 {
 	char buf[64] = "path=/tmp/x,ide=1,lun=0", bad[32] = "path=/x,ide=2";
@@ -569,6 +944,15 @@ static bool vstor_ide_spec(void)
 	CHECK(spec.ide);
 	CHECK_EQ(spec.ide_target, 1);
 	CHECK(stor_parse_spec(bad, &spec, false));
+	CHECK(!spec.discard_ws16);
+	strcpy(buf, "path=/x,discard=ws16");
+	CHECK(!stor_parse_spec(buf, &spec, false));
+	CHECK(spec.discard_ws16);
+	strcpy(buf, "path=/x,discard=unmap");
+	CHECK(!stor_parse_spec(buf, &spec, false));
+	CHECK(!spec.discard_ws16);
+	strcpy(buf, "path=/x,discard=trim");
+	CHECK(stor_parse_spec(buf, &spec, false));
 	return true;
 }
 
@@ -577,12 +961,25 @@ TAP_SUITE(storvsp_tests,
 	{ "storvsp: capacity, READ/WRITE checks, MODE SENSE, REPORT LUNS",
 	  scsi_commands },
 	{ "storvsp: UNMAP and WRITE SAME parsing", scsi_unmap },
+	{ "storvsp: READ/WRITE(6): 21-bit LBA, 0 blocks is 256", scsi_rw6 },
+	{ "storvsp: SYNCHRONIZE CACHE(16), REQUEST SENSE, START STOP, VPD B1",
+	  scsi_misc },
+	{ "storvsp: MODE SENSE(10): WP, DPOFUA, block descriptor, cut",
+	  scsi_mode_sense10 },
+	{ "storvsp: WRITE SAME(16): UNMAP form only, ro, range, B0 limit",
+	  scsi_write_same },
+	{ "storvsp: discard=ws16: LBPWS without LBPU, UNMAP refused",
+	  scsi_discard_ws16 },
 	{ "storvsp: handshake order, version cap, subchannels",
 	  vstor_versions },
 	{ "storvsp: five sessions, each gets its subchannels",
 	  vstor_sessions },
 	{ "storvsp: IDE class: instance names target 1, only it answers, LUN 0",
 	  vstor_ide },
-	{ "storvsp: ide[=T] disk option", vstor_ide_spec },
+	{ "storvsp: ide[=T] and discard= disk options", vstor_ide_spec },
+	{ "storvsp: one worker per channel: two held requests overlap",
+	  vstor_worker_per_channel },
+	{ "storvsp: READ/WRITE(6) at the masked LBA, WRITE SAME(16) punches",
+	  vstor_rw6_write_same },
 	{ "storvsp: GPA-direct I/O, range checks, faults, unmap, hot-plug",
 	  vstor_io });

@@ -320,6 +320,16 @@ static bool prepare_unmap(struct stor_req *r)
 	int n;
 
 	if (r->cmd.action == SCSI_WS_UNMAP) {
+		/*
+		 * A hole reads back zeros (LBPRZ): only a block of zeros may
+		 * become one. Other data would have to be written, which is
+		 * not offered.
+		 */
+		copy_from_iov(r, buf, STOR_BLOCK);
+		if (buf[0] || memcmp(buf, buf + 1, STOR_BLOCK - 1)) {
+			scsi_set_sense(&r->cmd, SENSE_ILLEGAL_REQUEST, 0x24, 0);
+			return true;
+		}
 		r->ext = malloc(sizeof(*r->ext));
 		if (!r->ext)
 			return false;
@@ -506,8 +516,10 @@ static void account(struct stor_req *r)
 		l->flushes++;
 		break;
 	case SCSI_UNMAP:
-	case SCSI_WS_UNMAP:
 		l->unmaps++;
+		break;
+	case SCSI_WS_UNMAP:
+		l->write_sames++;
 		break;
 	case SCSI_DONE:
 		break;

@@ -59,6 +59,7 @@ struct scsi_disk {
 	uint32_t max_xfer;		/* bytes per command */
 	bool ro;
 	bool unmap;			/* thin provisioning advertised */
+	bool ws16;			/* ... by WRITE SAME(16) only */
 	bool fua;			/* DPOFUA in MODE SENSE */
 	uint64_t naa;			/* NAA-6 identifier */
 	char vendor[9], model[17], serial[21];
@@ -129,6 +130,7 @@ struct stor_lun {
 	unsigned int refs;		/* the table's, and one per request */
 	bool removed;			/* atomic: workers look at it */
 	uint64_t reads, writes, read_bytes, write_bytes, flushes, unmaps;
+	uint64_t write_sames;		/* WRITE SAME(16) UNMAPs */
 	uint64_t fua_writes;		/* WRITEs with FUA */
 	uint64_t errors, inflight;
 };
@@ -148,6 +150,8 @@ struct stor_req {
 	uint32_t xfer;			/* data_transfer_length asked */
 	uint32_t moved;			/* bytes moved */
 	int err;			/* worker: 0 or -errno of the I/O */
+	/* Worker: CLOCK_MONOTONIC ns it took the request and gave it back. */
+	uint64_t t_start, t_end;
 	unsigned int nr_iov;
 	struct iovec *iov;		/* the guest's pages, in order */
 	unsigned int nr_ext;
@@ -245,6 +249,7 @@ struct stor_disk_spec {
 	int controller;
 	int lun;			/* -1: lowest free */
 	bool ro, nounmap, nofua;
+	bool discard_ws16;		/* discard=ws16 */
 	bool ide;			/* on an IDE-class controller */
 	uint8_t ide_target;		/* ide=T: its target (0..1) */
 	char serial[21], vendor[9], model[17];

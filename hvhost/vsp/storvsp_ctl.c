@@ -88,7 +88,8 @@ static void print_lun(struct stor_lun *l, struct strbuf *out)
 	sb_printf(out, "controller=%u lun=%u path=%s size=%llu ro=%u unmap=%u "
 		  "serial=%s vendor=%s model=%s reads=%llu writes=%llu "
 		  "read_bytes=%llu write_bytes=%llu flushes=%llu unmaps=%llu "
-		  "errors=%llu inflight=%llu fua=%u fua_writes=%llu\n",
+		  "write_sames=%llu discard=%s errors=%llu inflight=%llu "
+		  "fua=%u fua_writes=%llu\n",
 		  l->controller, l->lun, l->path,
 		  (unsigned long long)l->size, l->d.ro, l->d.unmap,
 		  l->d.serial, l->d.vendor, l->d.model,
@@ -97,6 +98,8 @@ static void print_lun(struct stor_lun *l, struct strbuf *out)
 		  (unsigned long long)l->write_bytes,
 		  (unsigned long long)l->flushes,
 		  (unsigned long long)l->unmaps,
+		  (unsigned long long)l->write_sames,
+		  !l->d.unmap ? "none" : l->d.ws16 ? "ws16" : "unmap",
 		  (unsigned long long)l->errors,
 		  (unsigned long long)l->inflight, l->d.fua,
 		  (unsigned long long)l->fua_writes);

@@ -93,6 +93,10 @@ static const char *parse_kv(char *key, char *val,
 		spec->ro = true;
 	} else if (!strcmp(key, "nounmap") && !val) {
 		spec->nounmap = true;
+	} else if (!strcmp(key, "discard") && val) {
+		if (strcmp(val, "unmap") && strcmp(val, "ws16"))
+			return "bad discard (unmap or ws16)";
+		spec->discard_ws16 = !strcmp(val, "ws16");
 	} else if (!strcmp(key, "ide")) {
 		int t = 0;
 
@@ -228,6 +232,7 @@ const char *stor_lun_open(const struct stor_disk_spec *spec,
 	l->d.max_xfer = max_xfer;
 	l->d.ro = spec->ro;
 	l->d.unmap = !spec->nounmap && !spec->ro;
+	l->d.ws16 = spec->discard_ws16;
 	l->d.fua = !spec->nofua;
 	fill_identity(l, spec);
 	*out = l;

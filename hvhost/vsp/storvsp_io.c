@@ -147,6 +147,14 @@ static bool delay(struct stor_chan *sc)
 	return !stop;
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
 static void hand_back(struct storvsp *sv, struct stor_req *r)
 {
 	uint64_t one = 1;
@@ -180,10 +188,12 @@ static void *worker(void *arg)
 		if (!sc->queue)
 			sc->queue_tail = NULL;
 		pthread_mutex_unlock(&sc->lock);
+		__atomic_store_n(&r->t_start, now_ns(), __ATOMIC_RELEASE);
 		if (r->xfer && !delay(sc))
 			r->err = -ECANCELED;
 		else
 			execute(r);
+		r->t_end = now_ns();
 		hand_back(sc->c->sv, r);
 		pthread_mutex_lock(&sc->lock);
 	}

@@ -40,6 +40,7 @@ enum {
 #define ASC_UNRECOVERED_READ	0x11
 #define ASC_WRITE_ERROR		0x0c
 #define MAX_UNMAP_BLOCKS	0x800000u	/* per descriptor, 4 GiB */
+#define MAX_WS_BLOCKS		MAX_UNMAP_BLOCKS
 #define OPTIMAL_GRANULARITY	8u		/* 4 KiB */
 
 static uint16_t get16(const uint8_t *p)
@@ -173,11 +174,13 @@ static uint32_t vpd_block_limits(const struct scsi_disk *d, uint8_t *b)
 	put16(b + 6, OPTIMAL_GRANULARITY);		/* optimal granularity */
 	put32(b + 8, d->max_xfer / STOR_BLOCK);	/* maximum transfer */
 	put32(b + 12, d->max_xfer / STOR_BLOCK);	/* optimal transfer */
-	if (d->unmap) {
+	if (d->unmap && !d->ws16) {
 		put32(b + 20, MAX_UNMAP_BLOCKS);
 		put32(b + 24, STOR_UNMAP_MAX_DESC);
+	}
+	if (d->unmap) {
 		put32(b + 28, OPTIMAL_GRANULARITY);
-		put64(b + 36, MAX_UNMAP_BLOCKS);	/* max WRITE SAME */
+		put64(b + 36, MAX_WS_BLOCKS);		/* max WRITE SAME */
 	}
 	return 0x40;
 }
@@ -192,8 +195,13 @@ static uint32_t vpd_characteristics(uint8_t *b)
 static uint32_t vpd_provisioning(const struct scsi_disk *d, uint8_t *b)
 {
 	put16(b + 2, 4);
+	/*
+	 * ws16: LBPWS without LBPU, so Linux's sd discards with WRITE
+	 * SAME(16) UNMAP instead of UNMAP.
+	 */
 	if (d->unmap) {
-		b[5] = 0x80 | 0x40 | 0x04;	/* LBPU, LBPWS, LBPRZ */
+		/* LBPU, LBPWS, LBPRZ */
+		b[5] = (d->ws16 ? 0 : 0x80) | 0x40 | 0x04;
 		b[6] = 0x02;			/* thin provisioned */
 	}
 	return 8;
@@ -312,7 +320,8 @@ static void mode_sense(const struct scsi_disk *d, const uint8_t *cdb,
 	uint32_t hdr = ten ? 8 : 4, bd = (cdb[1] & 0x08) ? 0 : 8, n;
 	uint32_t alloc = ten ? get16(cdb + 7) : cdb[4];
 	uint8_t *b = c->data;
-	uint64_t blocks = d->blocks > 0xffffff ? 0xffffff : d->blocks;
+	uint32_t blocks = d->blocks > UINT32_MAX ? UINT32_MAX :
+			  (uint32_t)d->blocks;
 
 	if (pc == 3) {
 		scsi_set_sense(c, SENSE_ILLEGAL_REQUEST,
@@ -324,10 +333,8 @@ static void mode_sense(const struct scsi_disk *d, const uint8_t *cdb,
 		invalid_field(c);
 		return;
 	}
-	if (bd) {
-		b[hdr + 1] = (uint8_t)(blocks >> 16);
-		b[hdr + 2] = (uint8_t)(blocks >> 8);
-		b[hdr + 3] = (uint8_t)blocks;
+	if (bd) {	/* short LBA block descriptor (SBC-3 6.4.2.2) */
+		put32(b + hdr, blocks);
 		b[hdr + 6] = STOR_BLOCK >> 8;
 	}
 	n = hdr + bd + mode_pages(d, page, pc, b + hdr + bd);
@@ -421,6 +428,11 @@ static void unmap(const struct scsi_disk *d, const uint8_t *cdb,
 	uint32_t len = get16(cdb + 7);
 
 	c->data_out = true;
+	if (d->unmap && d->ws16) {	/* LBPU clear: not supported */
+		scsi_set_sense(c, SENSE_ILLEGAL_REQUEST, ASC_INVALID_OPCODE,
+			       0);
+		return;
+	}
 	if (!d->unmap || (cdb[1] & 1)) {	/* ANCHOR unsupported */
 		invalid_field(c);
 		return;
@@ -446,9 +458,12 @@ static void write_same(const struct scsi_disk *d, const uint8_t *cdb,
 	c->lba = get64(cdb + 2);
 	c->nblocks = get32(cdb + 10);
 	c->data_out = true;
-	/* Only the UNMAP form (data one block, ignored); NDOB unsupported. */
-	if (!d->unmap || !(cdb[1] & 0x08) || (cdb[1] & 0x01) ||
-	    xfer != STOR_BLOCK) {
+	/*
+	 * Only the UNMAP form, with its one block of zeros (the loop checks
+	 * the data: LBPRZ promises zeros back). Writing the block over the
+	 * range (UNMAP clear) and NDOB are not offered: invalid field.
+	 */
+	if (!(cdb[1] & 0x08) || (cdb[1] & 0x01) || xfer != STOR_BLOCK) {
 		invalid_field(c);
 		return;
 	}
@@ -457,12 +472,16 @@ static void write_same(const struct scsi_disk *d, const uint8_t *cdb,
 			       0);
 		return;
 	}
-	if (!c->nblocks || c->nblocks > MAX_UNMAP_BLOCKS) {
+	if (!c->nblocks || c->nblocks > MAX_WS_BLOCKS) {
 		invalid_field(c);	/* 0 would mean "to the end" */
 		return;
 	}
-	if (d->ro) {
+	if (d->ro) {	/* before the LBPWS check: ro disks advertise none */
 		scsi_set_sense(c, SENSE_DATA_PROTECT, ASC_WRITE_PROTECTED, 0);
+		return;
+	}
+	if (!d->unmap) {
+		invalid_field(c);
 		return;
 	}
 	c->action = SCSI_WS_UNMAP;
@@ -513,6 +532,15 @@ void scsi_decode(const struct scsi_disk *d, const uint8_t *cdb,
 		reply(c, 0, 0, 0);
 		break;
 	case REQUEST_SENSE:
+		/*
+		 * Sense goes back with each CHECK CONDITION (autosense), so
+		 * none is ever pending: NO SENSE, as Linux's targets answer.
+		 * Fixed format only: DESC set is an invalid field (SPC-4).
+		 */
+		if (cdb[1] & 0x01) {
+			invalid_field(c);
+			break;
+		}
 		c->data[0] = 0x70;
 		c->data[7] = SCSI_SENSE_LEN - 8;
 		reply(c, SCSI_SENSE_LEN, cdb[4], xfer);

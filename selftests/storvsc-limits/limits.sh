@@ -6,12 +6,13 @@
 # get the lower relid and SCSI host number). hvhost creates no read-only
 # image, so LUN 1 is a read-only view of controller 1's image (created by
 # the first --disk); LUN 1's first MiB is never written through either.
+# LUN 2 is discard=ws16: thin, but discarded by WRITE SAME(16) UNMAP.
 . ../storvsc/lib.sh
 
-echo "1..10"
-load_wait "controller 0 LUN 0 and 1, controller 1 LUN 0 have disks" \
-	'[ -b "/dev/$(sd_of 0 0)" ] && [ -b "/dev/$(sd_of 1 0)" ] && [ -b "/dev/$(sd_of 0 1)" ]'
-d0=$(sd_of 0 0) ro=$(sd_of 1 0) c1=$(sd_of 0 1)
+echo "1..12"
+load_wait "controller 0 LUN 0, 1 and 2, controller 1 LUN 0 have disks" \
+	'[ -b "/dev/$(sd_of 0 0)" ] && [ -b "/dev/$(sd_of 1 0)" ] && [ -b "/dev/$(sd_of 0 1)" ] && [ -b "/dev/$(sd_of 2 0)" ]'
+d0=$(sd_of 0 0) ro=$(sd_of 1 0) c1=$(sd_of 0 1) ws=$(sd_of 2 0)
 chan0() { cat "/sys/kernel/debug/hvg_storvsc/host$1/channels"; }
 h0=$(host_of "$d0") h1=$(host_of "$c1")
 
@@ -93,6 +94,35 @@ ro_write() {
 	[ "$(lun_field 1 writes)" = 0 ] || echo "host counted $(lun_field 1 writes) writes on the ro LUN"
 }
 result "read-only LUN: a direct write fails, the image is unchanged" "$(ro_write)"
+
+# sd picks WRITE SAME(16) UNMAP when VPD B2 has LBPWS and not LBPU.
+ws_mode() {
+	m=$(cat /sys/block/$ws/device/scsi_disk/*/provisioning_mode)
+	[ "$m" = writesame_16 ] || echo "provisioning_mode '$m', want writesame_16"
+	[ "$(cat /sys/block/$ws/queue/discard_max_bytes)" -gt 0 ] || echo "discard_max_bytes 0"
+	m=$(lun_field 2 discard)
+	[ "$m" = ws16 ] || echo "hvhost says discard=$m"
+	m=$(cat /sys/block/$d0/device/scsi_disk/*/provisioning_mode)
+	[ "$m" = unmap ] || echo "LUN 0 (default) provisioning_mode '$m', want unmap"
+}
+result "discard=ws16 LUN: sd discards by WRITE SAME(16), discard_max_bytes > 0" "$(ws_mode)"
+
+ws_allocated() { hvctl storage allocated 0 2 | sed -n 's/allocated=\([0-9]*\).*/\1/p'; }
+ws_discard() {
+	w0=$(lun_field 2 write_sames)
+	dd if=/dev/urandom of="/dev/$ws" bs=1M seek=8 count=16 oflag=direct 2>/dev/null
+	a1=$(ws_allocated)
+	blkdiscard -o $((8 << 20)) -l $((16 << 20)) "/dev/$ws" || echo "blkdiscard failed"
+	a2=$(ws_allocated)
+	[ $((a1 - a2)) -ge $((15 << 20)) ] || echo "allocated $a1 -> $a2 bytes: no hole punched"
+	z=$(dd if=/dev/zero bs=1M count=16 2>/dev/null | sha256sum | cut -d' ' -f1)
+	h=$(hvctl storage checksum 0 2 $((8 << 20)) $((16 << 20)) | sed -n 's/.*sha256=\([0-9a-f]*\).*/\1/p')
+	[ "$h" = "$z" ] || echo "the discarded 16 MiB of the image are not zeros"
+	w=$(($(lun_field 2 write_sames) - w0))
+	[ "$w" -gt 0 ] || echo "hvhost counted $w WRITE SAMEs"
+	[ "$(lun_field 2 unmaps)" = 0 ] || echo "hvhost counted $(lun_field 2 unmaps) UNMAPs"
+}
+result "discard=ws16 LUN: blkdiscard punches 16 MiB by WRITE SAME(16), no UNMAP" "$(ws_discard)"
 
 bad() {
 	b=$(dbg_channels | sed -n 's/.* bad=\([0-9]*\)$/\1/p' | awk '{s += $1} END {print s + 0}')
