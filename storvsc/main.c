@@ -25,6 +25,7 @@
 #include <scsi/scsi_host.h>
 #include <asm/unaligned.h>
 #include <hvg/vmbus.h>
+#include <hvproto/ring.h>
 #include <hvproto/vmbus.h>
 #include "storvsc.h"
 
@@ -73,6 +74,24 @@ static void host_free(struct hsc_host *h)
 	scsi_host_put(h->shost);
 }
 
+/*
+ * Commands per hardware queue: as many of the largest requests the host's
+ * transfer limit allows (one GPA-direct range of max_xfer / 4K + 1 pages)
+ * as fit in the channel's send ring at once, at most HSC_QUEUE_DEPTH. The
+ * protocol has no queue-depth property; deeper queues would only meet a
+ * full ring and be requeued.
+ */
+static unsigned int queue_depth(u32 max_xfer)
+{
+	size_t pfns = max_xfer / PAGE_SIZE + 1;
+	size_t pkt = ALIGN(sizeof(struct hvp_gpa_direct_header) +
+			   sizeof(struct hvp_gpa_range) + pfns * sizeof(u64) +
+			   sizeof(struct hvp_vstor_packet), 8) +
+		     sizeof(u64);	/* the ring's trailing index */
+
+	return clamp_t(size_t, HSC_RING_SEND / pkt, 1, HSC_QUEUE_DEPTH);
+}
+
 /* The host's limits, and one hardware queue per channel. */
 static void set_limits(struct hsc_host *h)
 {
@@ -85,6 +104,8 @@ static void set_limits(struct hsc_host *h)
 	shost->max_sectors = h->max_xfer >> SECTOR_SHIFT;
 	shost->sg_tablesize = h->max_xfer / PAGE_SIZE + 1;
 	shost->nr_hw_queues = h->nchan;
+	shost->can_queue = queue_depth(h->max_xfer);
+	shost->cmd_per_lun = shost->can_queue;
 }
 
 static int add_host(struct hsc_host *h)

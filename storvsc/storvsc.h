@@ -36,7 +36,7 @@ struct hvg_vmbus_device;
 #define HSC_RING_RECV		(64 * 1024)
 #define HSC_MAX_XFER		(1024 * 1024)	/* our cap on the host's */
 #define HSC_MAX_PFNS		(HSC_MAX_XFER / 4096 + 1)
-#define HSC_QUEUE_DEPTH		128	/* per channel */
+#define HSC_QUEUE_DEPTH		128	/* per channel, at most (queue_depth()) */
 #define HSC_CTL_SLOTS		2	/* request ids beyond the queue depth */
 #define HSC_MAX_CHANNELS	64	/* primary + sub-channels we use */
 #define HSC_RECV_BUF		256	/* a completion: descriptor + packet */

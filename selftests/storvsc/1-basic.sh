@@ -33,6 +33,11 @@ result "LUN 0: 256 MiB, HVGV HVGDISK0, serial HVGSER0 in VPD 0x80 and 0x83" \
 result "LUN 1: 64 MiB, Msft HVGDISK1, serial HVGSER1" \
 	"$(identity "$d1" $((64 << 20)) Msft HVGDISK1 HVGSER1)"
 
+result "queue depth: as many requests of the host's transfer limit as fit the send ring" \
+	"$(queue_depth_bad "$d0")"
+echo "# LUN 0: queue_depth $(cat "/sys/block/$d0/device/queue_depth")," \
+	"max_hw_sectors_kb $(cat "/sys/block/$d0/queue/max_hw_sectors_kb")"
+
 # Raw bytes: 8 MiB at 3 MiB into LUN 1, direct, against the image's bytes.
 raw_bytes() {
 	dd if=/dev/urandom of=/tmp/raw bs=1M count=8 2>/dev/null

@@ -110,3 +110,21 @@ cpu_aligned() {
 			echo "queue $q: channel $r interrupts CPU '$cpu', the queue's CPUs are '$l'"
 	done </tmp/qr
 }
+
+# Queue depth from the host's transfer limit: as many of the largest
+# requests (one GPA-direct range of max_segments PFNs after a 24-byte
+# descriptor and 8-byte range header, the 64-byte vstor packet, padded to 8,
+# and the ring's 8-byte index) as fit in hvg_storvsc's 256 KiB send ring,
+# at most 128; the blk-mq tags of every queue match.
+queue_depth_bad() {	# queue_depth_bad DISK
+	segs=$(cat "/sys/block/$1/queue/max_segments")
+	hw=$(cat "/sys/block/$1/queue/max_hw_sectors_kb")
+	[ "$segs" = $((hw / 4 + 1)) ] || echo "max_segments $segs for max_hw_sectors_kb $hw"
+	want=$((262144 / ((24 + 8 + 8 * segs + 64 + 7) / 8 * 8 + 8)))
+	[ "$want" -le 128 ] || want=128
+	got=$(cat "/sys/block/$1/device/queue_depth")
+	[ "$got" = "$want" ] || echo "queue_depth $got, want $want (max_segments $segs)"
+	for t in /sys/block/"$1"/mq/*/nr_tags; do
+		[ "$(cat "$t")" = "$want" ] || echo "$t: $(cat "$t"), want $want"
+	done
+}
