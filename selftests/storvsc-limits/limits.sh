@@ -22,8 +22,12 @@ limits() {
 	[ "$(cat $q/max_segments)" = 65 ] || echo "max_segments $(cat $q/max_segments), want 65 (256 KiB / 4 KiB + 1)"
 	x=$(chan0 "$h0" | sed -n 's/^version=.* max_xfer=\([0-9]*\)$/\1/p')
 	[ "$x" = 262144 ] || echo "debugfs max_xfer '$x', want 262144"
+	queue_depth_bad "$d0"
+	[ "$(cat "/sys/block/$d0/device/queue_depth")" = 128 ] ||
+		echo "queue_depth $(cat "/sys/block/$d0/device/queue_depth"), want 128 (the cap: 420 fit)"
 }
-result "max transfer 256 KiB: max_hw_sectors_kb 256, max_segments 65, debugfs max_xfer" "$(limits)"
+result "max transfer 256 KiB: max_hw_sectors_kb 256, max_segments 65, debugfs max_xfer, queue depth 128" \
+	"$(limits)"
 
 queues() {
 	ncpu=$(grep -c '^processor' /proc/cpuinfo)
