@@ -934,6 +934,34 @@ static bool vstor_ide(void)
 	return true;
 }
 
+/*
+ * storage add-controller: the new controller's SCSI-class offer reaches the
+ * connected guest at once, with the relid the command printed; an existing
+ * controller, an id beyond 15 and a missing id are refused.
+ */
+static bool vstor_add_controller(void)
+{
+	static const struct hvp_guid scsi = HVP_GUID_SCSI;
+	struct hvp_vmbus_offer_channel o;
+	const char *out;
+	unsigned int relid;
+	struct sg s;
+
+	CHECK(sg_init(&s, HVP_VSTOR_VERSION_WIN10));
+	out = vg_ctl(&s.g, "storage add-controller 3");
+	CHECK(sscanf(out, "controller=3 relid=%u", &relid) == 1);
+	CHECK_EQ(vg_recv(&s.g, VG_VP, &o, NULL), HVP_VMBUS_MSG_OFFERCHANNEL);
+	CHECK_EQ(o.child_relid, relid);
+	CHECK(!memcmp(&o.offer.if_type, &scsi, sizeof(scsi)));
+	CHECK(strstr(vg_ctl(&s.g, "storage list"), "controller=3 relid="));
+	CHECK(strstr(vg_ctl(&s.g, "storage add-controller 3"), "exists"));
+	CHECK(strstr(vg_ctl(&s.g, "storage add-controller 0"), "exists"));
+	CHECK(strstr(vg_ctl(&s.g, "storage add-controller 16"), "usage"));
+	CHECK(strstr(vg_ctl(&s.g, "storage add-controller"), "usage"));
+	sg_uninit(&s);
+	return true;
+}
+
 /* ide, ide=T and discard= parse; a target beyond 1 is refused. */
 static bool vstor_ide_spec(void)
 {
@@ -957,6 +985,8 @@ static bool vstor_ide_spec(void)
 }
 
 TAP_SUITE(storvsp_tests,
+	{ "storvsp: add-controller offers a SCSI controller at once",
+	  vstor_add_controller },
 	{ "storvsp: INQUIRY and VPD pages", scsi_inquiry },
 	{ "storvsp: capacity, READ/WRITE checks, MODE SENSE, REPORT LUNS",
 	  scsi_commands },

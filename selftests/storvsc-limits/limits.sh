@@ -7,9 +7,10 @@
 # image, so LUN 1 is a read-only view of controller 1's image (created by
 # the first --disk); LUN 1's first MiB is never written through either.
 # LUN 2 is discard=ws16: thin, but discarded by WRITE SAME(16) UNMAP.
+# Last: controller 2 is hot-added with a LUN and hot-removed by rescind.
 . ../storvsc/lib.sh
 
-echo "1..12"
+echo "1..13"
 load_wait "controller 0 LUN 0, 1 and 2, controller 1 LUN 0 have disks" \
 	'[ -b "/dev/$(sd_of 0 0)" ] && [ -b "/dev/$(sd_of 1 0)" ] && [ -b "/dev/$(sd_of 0 1)" ] && [ -b "/dev/$(sd_of 2 0)" ]'
 d0=$(sd_of 0 0) ro=$(sd_of 1 0) c1=$(sd_of 0 1) ws=$(sd_of 2 0)
@@ -127,6 +128,40 @@ ws_discard() {
 	[ "$(lun_field 2 unmaps)" = 0 ] || echo "hvhost counted $(lun_field 2 unmaps) UNMAPs"
 }
 result "discard=ws16 LUN: blkdiscard punches 16 MiB by WRITE SAME(16), no UNMAP" "$(ws_discard)"
+
+# A controller hot-added from the control socket is offered at once and
+# hvg_storvsc makes it a new SCSI host (no rescan asked); a LUN added to it
+# appears and its bytes land in its image; the rescind of its channel (how
+# a controller is hot-removed) takes the host and the disk away and every
+# channel back to the host.
+nhosts() { ls -d /sys/kernel/debug/hvg_storvsc/host* 2>/dev/null | wc -l; }
+hot_controller() {
+	n0=$(nhosts)
+	out=$(hvctl storage add-controller 2)
+	wait_for 60 '[ "$(nhosts)" -gt "$n0" ]' ||
+		{ echo "no new SCSI host after add-controller 2: $out"; return; }
+	out=$(hvctl storage add 2 0 path=build/storvsc-lim-c2.img,size=16M,serial=HVGLIMC2)
+	wait_for 60 '[ -b "/dev/$(sd_of 0 2)" ]' ||
+		{ echo "no disk at controller 2 LUN 0: $out"; return; }
+	d=$(sd_of 0 2)
+	[ "$(cat "/sys/block/$d/size")" = 32768 ] || echo "size $(cat "/sys/block/$d/size") sectors, want 32768"
+	s=$(tail -c +5 "/sys/block/$d/device/vpd_pg80" 2>/dev/null | tr -d '\0 ')
+	[ "$s" = HVGLIMC2 ] || echo "VPD 0x80 serial '$s', want HVGLIMC2"
+	dd if=/dev/urandom of=/tmp/c2 bs=1M count=1 2>/dev/null
+	dd if=/tmp/c2 of="/dev/$d" bs=1M oflag=direct conv=fsync 2>/dev/null || echo "direct write failed"
+	g=$(sha256sum </tmp/c2 | cut -d' ' -f1)
+	h=$(hvctl storage checksum 2 0 0 $((1 << 20)) | sed -n 's/.*sha256=\([0-9a-f]*\).*/\1/p')
+	[ "$h" = "$g" ] || echo "controller 2 image sha256 '$h', guest wrote $g"
+	relid=$(ctl_field relid 2)
+	out=$(hvctl vmbus rescind "$relid")
+	echo "$out" | grep -q rescinded || echo "rescind relid '$relid': $out"
+	wait_for 60 '[ -z "$(sd_of 0 2)" ] && [ "$(nhosts)" -eq "$n0" ]' ||
+		echo "after the rescind: $(nhosts) SCSI hosts (were $n0), disk '$(sd_of 0 2)'"
+	wait_for 30 '! hvctl vmbus channels | grep -q state=rescinded' ||
+		echo "not released: $(hvctl vmbus channels | grep state=rescinded | cut -d' ' -f1,4)"
+}
+result "controller hot-add: a new SCSI host, its LUN's bytes in its image; hot-remove by rescind" \
+	"$(hot_controller)"
 
 bad() {
 	b=$(dbg_channels | sed -n 's/.* bad=\([0-9]*\)$/\1/p' | awk '{s += $1} END {print s + 0}')
