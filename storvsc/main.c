@@ -76,14 +76,13 @@ static void host_free(struct hsc_host *h)
 
 /*
  * Commands per hardware queue: as many of the largest requests the host's
- * transfer limit allows (one GPA-direct range of max_xfer / 4K + 1 pages)
- * as fit in the channel's send ring at once, at most HSC_QUEUE_DEPTH. The
- * protocol has no queue-depth property; deeper queues would only meet a
- * full ring and be requeued.
+ * transfer limit allows (one GPA-direct range of @pfns pages) as fit in the
+ * channel's send ring at once, at most HSC_QUEUE_DEPTH. The protocol has no
+ * queue-depth property; deeper queues would only meet a full ring and be
+ * requeued.
  */
-static unsigned int queue_depth(u32 max_xfer)
+static unsigned int queue_depth(size_t pfns)
 {
-	size_t pfns = max_xfer / PAGE_SIZE + 1;
 	size_t pkt = ALIGN(sizeof(struct hvp_gpa_direct_header) +
 			   sizeof(struct hvp_gpa_range) + pfns * sizeof(u64) +
 			   sizeof(struct hvp_vstor_packet), 8) +
@@ -104,7 +103,7 @@ static void set_limits(struct hsc_host *h)
 	shost->max_sectors = h->max_xfer >> SECTOR_SHIFT;
 	shost->sg_tablesize = h->max_xfer / PAGE_SIZE + 1;
 	shost->nr_hw_queues = h->nchan;
-	shost->can_queue = queue_depth(h->max_xfer);
+	shost->can_queue = queue_depth(shost->sg_tablesize);
 	shost->cmd_per_lun = shost->can_queue;
 }
 

@@ -459,8 +459,8 @@ static void write_same(const struct scsi_disk *d, const uint8_t *cdb,
 	c->nblocks = get32(cdb + 10);
 	c->data_out = true;
 	/*
-	 * Only the UNMAP form, with its one block of zeros (the loop checks
-	 * the data: LBPRZ promises zeros back). Writing the block over the
+	 * Only the UNMAP form, with its one block of zeros (prepare_unmap()
+	 * checks the data: LBPRZ promises zeros back). Writing the block over the
 	 * range (UNMAP clear) and NDOB are not offered: invalid field.
 	 */
 	if (!(cdb[1] & 0x08) || (cdb[1] & 0x01) || xfer != STOR_BLOCK) {

@@ -44,7 +44,7 @@ raw() {
 	want=$(sha256sum </tmp/raw | cut -d' ' -f1)
 	back=$(dd if="/dev/$d" bs=1M skip=7 count=1 iflag=direct 2>/dev/null | sha256sum | cut -d' ' -f1)
 	[ "$back" = "$want" ] || echo "read back $back, wrote $want"
-	host=$(hvctl storage checksum 0 0 $((7 << 20)) $((1 << 20)) | sed -n 's/.*sha256=\([0-9a-f]*\).*/\1/p')
+	host=$(host_sha256 0 0 $((7 << 20)) $((1 << 20)))
 	[ "$host" = "$want" ] || echo "host image sha256 '$host', guest wrote $want"
 	[ "$(ctl_field errors 0)" = "$e0" ] || echo "hvhost counted errors on the IDE controller: $e0 -> $(ctl_field errors 0)"
 }

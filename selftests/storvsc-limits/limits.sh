@@ -49,7 +49,7 @@ split() {
 	w=$(($(lun_field 0 writes) - w0))
 	[ "$w" -ge 4 ] || echo "1 MiB went as $w host writes, want >= 4"
 	s=$(sha256sum </tmp/raw | cut -d' ' -f1)
-	h=$(hvctl storage checksum 0 0 $((2 << 20)) $((1 << 20)) | sed -n 's/.*sha256=\([0-9a-f]*\).*/\1/p')
+	h=$(host_sha256 0 0 $((2 << 20)) $((1 << 20)))
 	[ "$h" = "$s" ] || echo "host image sha256 '$h', guest wrote $s"
 }
 result "1 MiB direct write: >= 4 host writes, the image's bytes" "$(split)"
@@ -67,9 +67,9 @@ c1data() {
 	dd if=/dev/urandom of=/tmp/c1 bs=1M count=1 2>/dev/null
 	dd if=/tmp/c1 of="/dev/$c1" bs=1M seek=3 oflag=direct conv=fsync 2>&1 | grep -iv 'records\|copied'
 	s=$(sha256sum </tmp/c1 | cut -d' ' -f1)
-	h=$(hvctl storage checksum 1 0 $((3 << 20)) $((1 << 20)) | sed -n 's/.*sha256=\([0-9a-f]*\).*/\1/p')
+	h=$(host_sha256 1 0 $((3 << 20)) $((1 << 20)))
 	[ "$h" = "$s" ] || echo "controller 1 image sha256 '$h', guest wrote $s"
-	o=$(hvctl storage checksum 0 0 $((3 << 20)) $((1 << 20)) | sed -n 's/.*sha256=\([0-9a-f]*\).*/\1/p')
+	o=$(host_sha256 0 0 $((3 << 20)) $((1 << 20)))
 	[ "$o" != "$s" ] || echo "the bytes landed on controller 0's image too"
 	back=$(dd if="/dev/$c1" bs=1M skip=3 count=1 iflag=direct 2>/dev/null | sha256sum | cut -d' ' -f1)
 	[ "$back" = "$s" ] || echo "read back $back, wrote $s"
@@ -87,7 +87,7 @@ result "controller 1: its I/O went over its own channels (relid from hvhost)" "$
 ro_flag() { [ "$(cat "/sys/block/$ro/ro")" = 1 ] || echo "/sys/block/$ro/ro is $(cat "/sys/block/$ro/ro")"; }
 result "read-only LUN: /sys/block/X/ro = 1" "$(ro_flag)"
 
-sum_ro() { hvctl storage checksum 0 1 0 $((1 << 20)) | sed -n 's/.*sha256=\([0-9a-f]*\).*/\1/p'; }
+sum_ro() { host_sha256 0 1 0 $((1 << 20)); }
 ro_write() {
 	before=$(sum_ro)
 	[ -n "$before" ] || echo "no host checksum"
@@ -121,7 +121,7 @@ ws_discard() {
 	a2=$(ws_allocated)
 	[ $((a1 - a2)) -ge $((15 << 20)) ] || echo "allocated $a1 -> $a2 bytes: no hole punched"
 	z=$(dd if=/dev/zero bs=1M count=16 2>/dev/null | sha256sum | cut -d' ' -f1)
-	h=$(hvctl storage checksum 0 2 $((8 << 20)) $((16 << 20)) | sed -n 's/.*sha256=\([0-9a-f]*\).*/\1/p')
+	h=$(host_sha256 0 2 $((8 << 20)) $((16 << 20)))
 	[ "$h" = "$z" ] || echo "the discarded 16 MiB of the image are not zeros"
 	w=$(($(lun_field 2 write_sames) - w0))
 	[ "$w" -gt 0 ] || echo "hvhost counted $w WRITE SAMEs"
@@ -150,7 +150,7 @@ hot_controller() {
 	dd if=/dev/urandom of=/tmp/c2 bs=1M count=1 2>/dev/null
 	dd if=/tmp/c2 of="/dev/$d" bs=1M oflag=direct conv=fsync 2>/dev/null || echo "direct write failed"
 	g=$(sha256sum </tmp/c2 | cut -d' ' -f1)
-	h=$(hvctl storage checksum 2 0 0 $((1 << 20)) | sed -n 's/.*sha256=\([0-9a-f]*\).*/\1/p')
+	h=$(host_sha256 2 0 0 $((1 << 20)))
 	[ "$h" = "$g" ] || echo "controller 2 image sha256 '$h', guest wrote $g"
 	relid=$(ctl_field relid 2)
 	out=$(hvctl vmbus rescind "$relid")

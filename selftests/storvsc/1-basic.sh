@@ -44,7 +44,7 @@ raw_bytes() {
 	dd if=/tmp/raw of="/dev/$d1" bs=1M seek=3 oflag=direct conv=fsync 2>&1 |
 		grep -iv 'records\|copied'
 	want=$(sha256sum </tmp/raw | cut -d' ' -f1)
-	host=$(hvctl storage checksum 0 1 $((3 << 20)) $((8 << 20)) | sed -n 's/.*sha256=\([0-9a-f]*\).*/\1/p')
+	host=$(host_sha256 0 1 $((3 << 20)) $((8 << 20)))
 	[ "$host" = "$want" ] || echo "host image sha256 '$host', guest wrote $want"
 	back=$(dd if="/dev/$d1" bs=1M skip=3 count=8 iflag=direct 2>/dev/null | sha256sum | cut -d' ' -f1)
 	[ "$back" = "$want" ] || echo "read back $back, wrote $want"

@@ -81,7 +81,7 @@ host_bytes() {
 	for j in $(seq 0 $((ncpu - 1))); do
 		off=$((base + j * (per << 20)))
 		g=$(dd if="/dev/$d0" bs=1M skip=$((off >> 20)) count="$per" iflag=direct 2>/dev/null | sha256sum | cut -d' ' -f1)
-		h=$(hvctl storage checksum 0 0 "$off" $((per << 20)) | sed -n 's/.*sha256=\([0-9a-f]*\).*/\1/p')
+		h=$(host_sha256 0 0 "$off" $((per << 20)))
 		[ "$g" = "$h" ] || echo "job $j region: guest $g, host image $h"
 	done
 }

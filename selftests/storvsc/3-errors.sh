@@ -128,7 +128,7 @@ oom() {
 	r0=$(retried)
 	hvctl storage fault oom-next 3 >/dev/null
 	dd if=/tmp/oom of="/dev/$d1" bs=64k seek=40 oflag=direct 2>&1 | grep -iv 'records\|copied'
-	host=$(hvctl storage checksum 0 1 $((40 << 16)) $((4 << 16)) | sed -n 's/.*sha256=\([0-9a-f]*\).*/\1/p')
+	host=$(host_sha256 0 1 $((40 << 16)) $((4 << 16)))
 	[ "$host" = "$want" ] || echo "image bytes after the write differ"
 	hvctl storage fault oom-next 3 >/dev/null
 	back=$(dd if="/dev/$d1" bs=64k skip=40 count=4 iflag=direct 2>/dev/null | sha256sum | cut -d' ' -f1)

@@ -88,6 +88,10 @@ ctl_field() {
 # 0 (primary first), one a line
 host_chan_requests() { ctl_field chan_requests | tr ',' '\n'; }
 
+# host_sha256 CTRL LUN OFFSET LEN: the SHA-256 hvhost reads from that
+# range of the LUN's image
+host_sha256() { hvctl storage checksum "$@" | sed -n 's/.*sha256=\([0-9a-f]*\).*/\1/p'; }
+
 # host_of DISK: its SCSI host number
 host_of() { _d=$(readlink -f "/sys/block/$1/device"); _d=${_d##*/}; echo "${_d%%:*}"; }
 
